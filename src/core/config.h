@@ -1,0 +1,146 @@
+#pragma once
+// The typed configuration tree. Defaults here equal config/config.yaml (a test checks it). Loading is
+// layered: defaults, then the YAML file, then MXN_<SECTION>_<KEY> environment overrides, then validate(),
+// which reports every problem at once with the key's path.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/model_params.h"
+
+namespace mxn::config {
+
+struct WarehouseConfig {
+  std::string path = "data/warehouse.duckdb";
+  int threads = 2;                        // DuckDB worker threads
+  std::string memory_limit = "4GB";       // DuckDB memory_limit
+  int max_batch_rows = 100000;            // group commit: most rows in one transaction
+  bool operator==(const WarehouseConfig&) const = default;
+};
+
+struct ModelStoreConfig {
+  std::string store_dir = "models";
+  int versions_kept = 3;
+  bool operator==(const ModelStoreConfig&) const = default;
+};
+
+struct ApiConfig {
+  std::string host = "127.0.0.1";
+  int port = 8000;
+  int threads = 64;
+  std::int64_t max_body_bytes = 10 * 1024 * 1024;
+  std::vector<std::string> api_keys;
+  bool operator==(const ApiConfig&) const = default;
+};
+
+struct TrainingConfig {
+  int min_samples = 100;             // fewer interactions in a domain: not trained, served by popularity
+  int min_new_interactions = 50;     // the scheduler retrains a domain only with this many new ones
+  double retrain_interval_hours = 6.0;
+  double test_fraction = 0.2;        // per-user random holdout for evaluation
+  int eval_k = 10;
+  int threads = 0;                   // 0 = all cores
+  std::uint64_t seed = 42;
+  bool operator==(const TrainingConfig&) const = default;
+};
+
+struct InteractionsConfig {
+  /// Implicit-feedback weight per interaction type; only these types are accepted.
+  std::map<std::string, double> types = {
+      {"view", 1.0},  {"click", 1.5},  {"play", 1.0},     {"like", 4.0},   {"rating", 0.0},
+      {"complete", 3.0}, {"skip", -1.0}, {"dislike", -4.0}, {"open", 1.0}, {"share", 3.0},
+  };
+  double rating_min = 0.5;
+  double rating_max = 5.0;
+  double rating_neutral = 3.0;  // weight of a rating = rating - rating_neutral
+  std::int64_t max_metadata_bytes = 64 * 1024;
+  bool operator==(const InteractionsConfig&) const = default;
+};
+
+struct EnsembleConfig {
+  std::string method = "weighted";  // weighted | rrf
+  std::map<std::string, double> weights = {{"knn", 1.0}, {"collab", 1.0}, {"embedding", 0.5}};
+  double rrf_k = 60.0;
+  bool operator==(const EnsembleConfig&) const = default;
+};
+
+struct ModelsConfig {
+  std::vector<std::string> enabled = {"knn", "collab", "embedding"};
+  PopularityParams popularity;
+  ItemKnnParams knn;
+  CollabParams collab;
+  EmbeddingParams embedding;
+  bool operator==(const ModelsConfig&) const = default;
+};
+
+struct DomainConfig {
+  bool enabled = true;
+  double repeat_cooldown_days = -1.0;  // < 0: consumed items are never recommended again
+  ModelsConfig models;
+  EnsembleConfig ensemble;
+  bool operator==(const DomainConfig&) const = default;
+};
+
+struct DailyPlaylistConfig {
+  int top_k = 20;
+  int max_per_artist = 2;
+  int exclude_played_days = 7;
+  bool operator==(const DailyPlaylistConfig&) const = default;
+};
+
+struct WeeklyMoviesConfig {
+  int top_k = 10;
+  double mmr_lambda = 0.7;  // 1 = pure relevance, 0 = pure genre diversity
+  bool operator==(const WeeklyMoviesConfig&) const = default;
+};
+
+struct TaskPrioritizationConfig {
+  int top_k = 20;
+  double urgency_weight = 0.4;
+  double priority_weight = 0.3;
+  double effort_weight = 0.1;
+  double preference_weight = 0.2;
+  bool operator==(const TaskPrioritizationConfig&) const = default;
+};
+
+struct AutomationConfig {
+  DailyPlaylistConfig daily_playlist;
+  WeeklyMoviesConfig weekly_movies;
+  TaskPrioritizationConfig task_prioritization;
+  bool operator==(const AutomationConfig&) const = default;
+};
+
+DomainConfig default_domain(const std::string& name);
+
+struct Config {
+  WarehouseConfig warehouse;
+  ModelStoreConfig models;
+  ApiConfig api;
+  TrainingConfig training;
+  InteractionsConfig interactions;
+  std::map<std::string, DomainConfig> domains = {
+      {"movies", default_domain("movies")},
+      {"music", default_domain("music")},
+      {"tasks", default_domain("tasks")},
+      {"notes", default_domain("notes")},
+  };
+  AutomationConfig automation;
+  std::string log_level = "info";
+
+  /// Every problem at once, each with its key path; empty when valid.
+  std::vector<FieldError> validate() const;
+  /// The enabled domain called `name`, or Error{kNotFound, field "domain"}.
+  const DomainConfig& domain(const std::string& name) const;
+  bool operator==(const Config&) const = default;
+};
+
+/// Defaults, then the YAML file at `path` (empty: none), then the environment; throws Error listing every
+/// problem (unknown keys, wrong types, failed validation).
+Config load(const std::string& path);
+/// The same from YAML text (for tests), with `env` as the environment ("NAME=value" entries).
+Config load_from_string(const std::string& yaml, const std::vector<std::string>& env);
+
+}  // namespace mxn::config

@@ -1,0 +1,75 @@
+#pragma once
+// Typed parameters of each model, as they appear in config (domains.<d>.models.<model>) and in model
+// files. Each validate() appends one FieldError per problem, with `prefix` + "." + key as the field.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace mxn {
+
+struct PopularityParams {
+  double half_life_days = 30.0;  // weight of an interaction halves every this many days
+  void validate(std::string_view prefix, std::vector<FieldError>& out) const;
+  bool operator==(const PopularityParams&) const = default;
+};
+
+struct ItemKnnParams {
+  std::string similarity = "cosine";  // cosine | euclidean | jaccard | bm25
+  int neighbors = 100;                // top-K neighbours kept per item
+  double shrinkage = 0.0;             // sim * n / (n + shrinkage), n = co-occurrence count
+  double bm25_k1 = 1.2;
+  double bm25_b = 0.75;
+  void validate(std::string_view prefix, std::vector<FieldError>& out) const;
+  bool operator==(const ItemKnnParams&) const = default;
+};
+
+struct AlsParams {
+  int factors = 64;
+  double regularization = 0.05;
+  double alpha = 10.0;             // implicit confidence 1 + alpha * weight
+  int iterations = 15;
+  int cg_steps = 3;                // conjugate-gradient steps per user/item solve (implicit)
+  std::string feedback = "auto";   // implicit | explicit | auto (explicit when every value is a rating)
+  std::uint64_t seed = 42;
+  void validate(std::string_view prefix, std::vector<FieldError>& out) const;
+  bool operator==(const AlsParams&) const = default;
+};
+
+struct BprParams {
+  int factors = 64;
+  double learning_rate = 0.05;
+  double regularization = 0.01;
+  int epochs = 30;
+  int fold_in_steps = 50;          // gradient steps when folding in a new user row
+  std::uint64_t seed = 42;
+  void validate(std::string_view prefix, std::vector<FieldError>& out) const;
+  bool operator==(const BprParams&) const = default;
+};
+
+/// The "collab" model of the API: matrix factorisation by ALS or BPR.
+struct CollabParams {
+  std::string algorithm = "als";  // als | bpr
+  AlsParams als;
+  BprParams bpr;
+  void validate(std::string_view prefix, std::vector<FieldError>& out) const;
+  bool operator==(const CollabParams&) const = default;
+};
+
+struct EmbeddingParams {
+  std::string encoder = "hashing";  // hashing | minilm
+  int dim = 384;                    // hashing encoder output size (minilm: from the model)
+  std::string model_path;           // minilm: sentence-transformers model folder
+  double query_weight = 0.5;        // blend of query_text vector vs history vector
+  int hnsw_threshold = 50000;       // exact search below this catalog size, HNSW at or above
+  int hnsw_m = 16;
+  int hnsw_ef_construction = 200;
+  int hnsw_ef_search = 100;
+  void validate(std::string_view prefix, std::vector<FieldError>& out) const;
+  bool operator==(const EmbeddingParams&) const = default;
+};
+
+}  // namespace mxn
