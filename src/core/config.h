@@ -32,7 +32,7 @@ struct ApiConfig {
   int port = 8000;
   int threads = 64;
   std::int64_t max_body_bytes = 10 * 1024 * 1024;
-  std::vector<std::string> api_keys;
+  std::vector<std::string> keys;  // API keys; empty = no authentication (MXN_API_KEYS=a,b)
   bool operator==(const ApiConfig&) const = default;
 };
 

@@ -1,0 +1,152 @@
+#include "core/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace mxn::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string shipped_yaml() {
+  std::ifstream in(std::string(MXN_SOURCE_DIR) + "/config/config.yaml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<FieldError> problems_of(const std::string& yaml, const std::vector<std::string>& env = {}) {
+  try {
+    load_from_string(yaml, env);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Code::kInvalidArgument);
+    return e.problems();
+  }
+  return {};
+}
+
+TEST(ConfigTest, ShippedFileEqualsDefaults) {
+  const std::string yaml = shipped_yaml();
+  ASSERT_FALSE(yaml.empty());
+  Config from_file = load_from_string(yaml, {});
+  EXPECT_TRUE(from_file == Config{}) << "config/config.yaml and the defaults in core/config.h disagree";
+  EXPECT_TRUE(Config{}.validate().empty());
+}
+
+TEST(ConfigTest, DefaultsAreUsedWithoutAFile) {
+  Config c = load_from_string("", {});
+  EXPECT_EQ(c.warehouse.path, "data/warehouse.duckdb");
+  EXPECT_EQ(c.api.port, 8000);
+  EXPECT_EQ(c.domains.size(), 4u);
+}
+
+TEST(ConfigTest, FileOverridesOnlyWhatItNames) {
+  Config c = load_from_string("api:\n  port: 9001\ndomains:\n  music:\n    enabled: false\n  movies: {}\n", {});
+  EXPECT_EQ(c.api.port, 9001);
+  EXPECT_EQ(c.api.host, "127.0.0.1");
+  EXPECT_FALSE(c.domains.at("music").enabled);
+  EXPECT_EQ(c.domains.at("music").repeat_cooldown_days, 3.0);  // the domain's own default survives
+  EXPECT_EQ(c.domains.size(), 2u) << "domains lists exactly the domains in the file";
+  EXPECT_TRUE(c.domains.at("movies") == default_domain("movies"));
+}
+
+TEST(ConfigTest, EnvironmentOverridesFileAndDefaults) {
+  Config c = load_from_string("api:\n  port: 9001\n", {
+                                                         "MXN_API_PORT=9100",
+                                                         "MXN_WAREHOUSE_PATH=/tmp/x.duckdb",
+                                                         "MXN_API_KEYS=key-number-one,key-number-two",
+                                                         "MXN_DOMAINS_MOVIES_MODELS_COLLAB_ALS_FACTORS=32",
+                                                         "MXN_INTERACTIONS_TYPES_LIKE=5",
+                                                         "MXN_DOMAINS_MUSIC_ENABLED=false",
+                                                         "MXN_UNRELATED=1",
+                                                         "PATH=/bin",
+                                                     });
+  EXPECT_EQ(c.api.port, 9100);
+  EXPECT_EQ(c.warehouse.path, "/tmp/x.duckdb");
+  EXPECT_EQ(c.api.keys, (std::vector<std::string>{"key-number-one", "key-number-two"}));
+  EXPECT_EQ(c.domains.at("movies").models.collab.als.factors, 32);
+  EXPECT_EQ(c.interactions.types.at("like"), 5.0);
+  EXPECT_FALSE(c.domains.at("music").enabled);
+}
+
+TEST(ConfigTest, NoEnabledDomainIsRejected) {
+  auto problems = problems_of("domains:\n  music:\n    enabled: false\n");
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].field, "domains");
+}
+
+TEST(ConfigTest, BadEnvironmentValueNamesTheVariable) {
+  auto problems = problems_of("", {"MXN_API_PORT=eighty"});
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].field, "api.port (MXN_API_PORT)");
+  EXPECT_THAT(problems[0].message, HasSubstr("whole number"));
+}
+
+TEST(ConfigTest, ValidationReportsEveryProblemWithItsPath) {
+  auto problems = problems_of(R"(
+api:
+  port: 70000
+training:
+  test_fraction: 1.5
+domains:
+  movies:
+    models:
+      collab:
+        als:
+          factors: 0
+    ensemble:
+      method: median
+)");
+  std::vector<std::string> fields;
+  for (const auto& p : problems) fields.push_back(p.field + ": " + p.message);
+  EXPECT_THAT(fields, ::testing::Contains(HasSubstr("api.port: must be between 0 and 65535")));
+  EXPECT_THAT(fields, ::testing::Contains(HasSubstr("training.test_fraction: must be between 0 and 1")));
+  EXPECT_THAT(fields, ::testing::Contains("domains.movies.models.collab.als.factors: must be > 0"));
+  EXPECT_THAT(fields, ::testing::Contains(HasSubstr("domains.movies.ensemble.method: must be one of weighted, rrf")));
+  EXPECT_EQ(problems.size(), 4u);
+}
+
+TEST(ConfigTest, UnknownKeysAndWrongTypesAreReported) {
+  auto problems = problems_of("warehouse:\n  pth: x\n  threads: many\nlog_level: loud\n");
+  std::vector<std::string> fields;
+  for (const auto& p : problems) fields.push_back(p.field + ": " + p.message);
+  EXPECT_THAT(fields, ::testing::Contains("warehouse.pth: unknown key"));
+  EXPECT_THAT(fields, ::testing::Contains("warehouse.threads: must be a whole number, got 'many'"));
+}
+
+TEST(ConfigTest, InvalidValuesAfterTypesAreChecked) {
+  auto problems = problems_of("log_level: loud\nwarehouse:\n  memory_limit: lots\n");
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].field, "warehouse.memory_limit");
+  EXPECT_EQ(problems[1].field, "log_level");
+}
+
+TEST(ConfigTest, DomainLookupRejectsUnknownAndDisabled) {
+  Config c;
+  c.domains.at("notes").enabled = false;
+  EXPECT_NO_THROW(c.domain("movies"));
+  try {
+    c.domain("books");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Code::kNotFound);
+    EXPECT_EQ(e.field(), "domain");
+  }
+  EXPECT_THROW(c.domain("notes"), Error);
+}
+
+TEST(ConfigTest, MissingFileIsAClearError) {
+  try {
+    load("/nonexistent/mxn.yaml");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Code::kNotFound);
+    EXPECT_THAT(e.what(), HasSubstr("/nonexistent/mxn.yaml"));
+  }
+}
+
+}  // namespace
+}  // namespace mxn::config
