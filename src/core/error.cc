@@ -4,6 +4,7 @@ namespace mxn {
 
 std::string_view code_name(Code code) {
   switch (code) {
+    case Code::kMalformed: return "malformed";
     case Code::kInvalidArgument: return "invalid_argument";
     case Code::kNotFound: return "not_found";
     case Code::kAlreadyExists: return "already_exists";

@@ -10,7 +10,8 @@
 namespace mxn {
 
 enum class Code {
-  kInvalidArgument,     // malformed or invalid input (a field names what)
+  kMalformed,           // input that cannot be parsed at all (bad JSON, bad CSV)
+  kInvalidArgument,     // a parsed input with an invalid value (a field names what)
   kNotFound,            // unknown user, item, domain, file, version
   kAlreadyExists,       // a thing that must be new is not
   kFailedPrecondition,  // the system is not in a state to do this (e.g. file locked, schema too new)

@@ -1,0 +1,37 @@
+#pragma once
+// The request pipeline above the HTTP library: route matching (404/405), API keys (401), the handler,
+// mapping of mxn::Error to status and the error body, and metrics. The one place where error codes
+// become HTTP statuses.
+
+#include <string>
+#include <vector>
+
+#include "api/metrics.h"
+#include "api/router.h"
+#include "core/error.h"
+
+namespace mxn::api {
+
+/// The HTTP status of an error code: 400 malformed, 401, 404, 409, 413, 422 invalid value, 503, 500.
+int http_status(Code code);
+/// {"error": {"code", "message", "field"}} (+ "problems": [{field, message}] when there are several).
+std::string error_body(const Error& error);
+
+class App {
+ public:
+  App(std::vector<Route> routes, std::vector<std::string> api_keys, Metrics& metrics);
+
+  void dispatch(const Request& request, Response& response) const;
+  /// A request the HTTP library refused before routing (413, 400).
+  void reject(int status, Response& response) const;
+  const Router& router() const { return router_; }
+
+ private:
+  bool authorised(const Request& request) const;
+
+  Router router_;
+  std::vector<std::string> keys_;
+  Metrics& metrics_;
+};
+
+}  // namespace mxn::api
