@@ -34,7 +34,7 @@ template <class F> void fields(ApiConfig& c, F&& f) {
 template <class F> void fields(TrainingConfig& c, F&& f) {
   f("min_samples", c.min_samples), f("min_new_interactions", c.min_new_interactions),
       f("retrain_interval_hours", c.retrain_interval_hours), f("test_fraction", c.test_fraction),
-      f("eval_k", c.eval_k), f("threads", c.threads), f("seed", c.seed);
+      f("eval_k", c.eval_k), f("eval_max_users", c.eval_max_users), f("threads", c.threads), f("seed", c.seed);
 }
 template <class F> void fields(InteractionsConfig& c, F&& f) {
   f("types", c.types), f("rating_min", c.rating_min), f("rating_max", c.rating_max),
@@ -294,6 +294,7 @@ std::vector<FieldError> Config::validate() const {
   c.require(training.test_fraction > 0 && training.test_fraction < 1, "training.test_fraction",
             "must be between 0 and 1 (exclusive)");
   c.positive(training.eval_k, "training.eval_k");
+  c.non_negative(training.eval_max_users, "training.eval_max_users");
   c.non_negative(training.threads, "training.threads");
 
   c.require(!interactions.types.empty(), "interactions.types", "must list at least one type");

@@ -42,6 +42,7 @@ struct TrainingConfig {
   double retrain_interval_hours = 6.0;
   double test_fraction = 0.2;        // per-user random holdout for evaluation
   int eval_k = 10;
+  int eval_max_users = 5000;         // evaluate on a sample of at most this many users (0 = all)
   int threads = 0;                   // 0 = all cores
   std::uint64_t seed = 42;
   bool operator==(const TrainingConfig&) const = default;

@@ -1,0 +1,32 @@
+#pragma once
+// Blending the ranked lists of several models into one, as configured per domain:
+//   weighted: each model's scores are min-max normalised to [0, 1] within its list, then averaged with the
+//             configured weights (over the models that returned a list);
+//   rrf:      reciprocal-rank fusion, score = sum over models of weight / (rrf_k + rank), rank from 1.
+// Every blended item keeps each model's contribution to its score.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+
+namespace mxn::engine {
+
+struct ModelList {
+  std::string model;                                // knn, collab, embedding, popularity
+  double weight = 1.0;
+  std::vector<std::pair<std::string, float>> items;  // item id, raw score; best first
+};
+
+struct BlendedItem {
+  std::string item_id;
+  double score = 0;
+  std::map<std::string, double> contributions;  // model -> its part of `score`
+};
+
+/// Best first (ties: item id ascending), at most k.
+std::vector<BlendedItem> blend(const std::vector<ModelList>& lists, const config::EnsembleConfig& ensemble,
+                               std::size_t k);
+
+}  // namespace mxn::engine

@@ -1,0 +1,58 @@
+#pragma once
+// LiveIndex: the current interaction state of every user of one domain, in memory, so that recommendations
+// react to behaviour committed a moment ago without retraining. Rebuilt from the warehouse at start, then
+// updated by the tracker's commit observer. Aggregation follows InteractionMatrix: implicit weights sum, the
+// latest rating wins, negative totals stay. Items get dense "live" indices in a grow-only map. Thread-safe:
+// many readers, one writer at a time.
+
+#include <cstdint>
+#include <optional>
+#include <shared_mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/id_map.h"
+#include "warehouse/records.h"
+
+namespace mxn::engine {
+
+/// One item in a user's live row.
+struct LiveEntry {
+  ItemIndex item = 0;           // live index
+  float weight = 0;             // aggregated (implicit sum + latest rating-derived value)
+  std::int64_t last_us = 0;     // latest interaction with the item
+  bool operator==(const LiveEntry&) const = default;
+};
+
+class LiveIndex {
+ public:
+  /// Applies committed rows (rows of other domains are the caller's to filter out).
+  void apply(std::span<const warehouse::InteractionRecord> rows);
+  /// The live index of `item_id`, added when new.
+  ItemIndex item_index(std::string_view item_id);
+  std::optional<ItemIndex> find_item(std::string_view item_id) const;
+  /// The item id of a live index (checked).
+  std::string item_name(ItemIndex item) const;
+  std::size_t n_items() const;
+  std::size_t n_users() const;
+  /// The user's row sorted by live item index; empty for an unknown user.
+  std::vector<LiveEntry> row(const std::string& user_id) const;
+
+ private:
+  struct Cell {
+    ItemIndex item;
+    float implicit = 0;
+    float rating = 0;
+    bool has_rating = false;
+    std::int64_t rating_us = 0;
+    std::int64_t last_us = 0;
+  };
+  mutable std::shared_mutex mutex_;
+  IdMap items_;
+  std::unordered_map<std::string, std::vector<Cell>> users_;  // cells sorted by item
+};
+
+}  // namespace mxn::engine

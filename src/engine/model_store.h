@@ -1,0 +1,81 @@
+#pragma once
+// ModelStore: versioned trained models on disk, one folder per version:
+//   <root>/<domain>/<model>/v<N>/model.bin   the model (ModelWriter format)
+//                               /ids.bin     the user and item IdMaps the model's indices refer to
+//                               /meta.json   params, data sizes, metrics, data fingerprint, created_at,
+//                                            and the checksum of model.bin + ids.bin
+// A version is written into a temporary folder (files fsynced), then renamed into place, so a reader never
+// sees half a version. Loading verifies the checksum and the format version and falls back to the previous
+// version when the newest is damaged. After a save only the newest `versions_kept` versions remain.
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/id_map.h"
+#include "models/recommender.h"
+
+namespace mxn::engine {
+
+/// What meta.json records about one saved version.
+struct ModelMeta {
+  std::string domain;
+  std::string model;       // the name served under: knn, collab, embedding, popularity
+  std::string type_name;   // the Recommender type: item_knn, als, ...
+  int version = 0;
+  std::string params;      // params_text()
+  std::int64_t n_users = 0;
+  std::int64_t n_items = 0;
+  std::int64_t n_interactions = 0;
+  nlohmann::json metrics = nlohmann::json::object();
+  std::string data_fingerprint;  // identifies the training data (e.g. count + latest timestamp + id maps)
+  std::int64_t created_at_us = 0;
+  double train_seconds = 0;
+  std::string checksum;          // of model.bin and ids.bin, set by the store
+};
+
+/// A model read back with its id maps.
+struct LoadedModel {
+  std::unique_ptr<models::Recommender> model;
+  IdMap users;
+  IdMap items;
+  ModelMeta meta;
+};
+
+class ModelStore {
+ public:
+  ModelStore(std::filesystem::path root, int versions_kept);
+
+  /// Saves a fitted model as the next version and prunes old ones; returns the new version number.
+  int save(const models::Recommender& model, const IdMap& users, const IdMap& items, ModelMeta meta);
+
+  /// The newest version that loads cleanly; a damaged newer one is skipped with a warning.
+  /// nullopt when no version exists or none is valid.
+  std::optional<LoadedModel> load_latest(const std::string& domain, const std::string& model) const;
+  /// One version; Error{kNotFound} when absent, Error{kCorrupt} when damaged (checksum, format).
+  LoadedModel load(const std::string& domain, const std::string& model, int version) const;
+
+  /// Saved versions, ascending.
+  std::vector<int> versions(const std::string& domain, const std::string& model) const;
+  /// meta.json of one version (not verified against the files).
+  ModelMeta meta(const std::string& domain, const std::string& model, int version) const;
+
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  std::filesystem::path dir(const std::string& domain, const std::string& model) const;
+  void prune(const std::string& domain, const std::string& model) const;
+
+  std::filesystem::path root_;
+  int versions_kept_;
+};
+
+nlohmann::json to_json(const ModelMeta& meta);
+ModelMeta meta_from_json(const nlohmann::json& j);
+
+}  // namespace mxn::engine

@@ -1,0 +1,130 @@
+#pragma once
+// RecommendationEngine: serves recommendations for every enabled domain.
+//
+// Per domain it holds the published ModelSet (the newest valid version of each model in the model store,
+// immutable, swapped atomically by publish(): readers never block and never see half a set) and a LiveIndex
+// of every user's current interactions (rebuilt from the warehouse at start, then fed by the tracker's
+// commit observer through observe()). A request reads the user's live row, asks each requested model,
+// blends the lists (ensemble.h), excludes what the user already consumed (or, where the domain has a
+// cool-down, consumed recently) and disliked, falls back to popularity for users without history, and
+// explains each item.
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "engine/catalog_cache.h"
+#include "engine/ensemble.h"
+#include "engine/live_index.h"
+#include "engine/model_store.h"
+
+namespace mxn::warehouse {
+class Warehouse;
+}
+
+namespace mxn::engine {
+
+/// Narrows what a request may return.
+struct Filters {
+  std::set<std::string> exclude_items;              // never these
+  std::optional<std::set<std::string>> only_items;  // when set, only these (e.g. a user's open tasks)
+  bool include_consumed = false;                    // also items the user already interacted with (not disliked)
+};
+
+struct RecommendRequest {
+  std::string user_id;
+  std::string domain;
+  std::size_t top_k = 10;
+  std::vector<std::string> model_types;  // knn, collab, embedding, popularity; empty = the domain's enabled ones
+  std::string query_text;                // semantic query (embedding model)
+  Filters filters;
+};
+
+struct RecommendedItem {
+  std::string item_id;
+  std::string title;
+  double score = 0;
+  int rank = 0;                                 // 1-based
+  std::map<std::string, double> contributions;  // model -> part of score
+  std::string reason;
+};
+
+struct Recommendations {
+  std::string user_id;
+  std::string domain;
+  bool cold_start = false;               // no positive history: served by popularity
+  std::vector<std::string> models_used;  // models that contributed a list
+  std::vector<RecommendedItem> items;
+};
+
+/// One model being served.
+struct ServedModel {
+  std::string name;  // knn, collab, embedding, popularity
+  std::unique_ptr<const models::Recommender> model;
+  IdMap items;                     // the model's item numbering
+  std::vector<ItemIndex> from_live;  // live item index -> model index, -1 when the model does not know it
+  ModelMeta meta;
+};
+
+struct ModelSet {
+  std::map<std::string, ServedModel> models;
+  std::int64_t published_at_us = 0;
+};
+
+class RecommendationEngine {
+ public:
+  /// Everything referenced must outlive the engine.
+  RecommendationEngine(const warehouse::Warehouse& warehouse, const ModelStore& store, const config::Config& config);
+
+  /// Rebuilds the live indexes and the catalog cache from the warehouse and publishes the stored models of
+  /// every enabled domain (never trains).
+  void start();
+  /// Loads the newest valid version of each model of `domain` from the store and swaps it in atomically.
+  void publish(const std::string& domain);
+  /// The tracker's commit observer: committed rows update the live indexes.
+  void observe(std::span<const warehouse::InteractionRecord> rows);
+  /// A catalog upsert: keeps titles and metadata current.
+  void observe_item(const warehouse::CatalogItem& item);
+
+  /// Error{kNotFound} for an unknown or disabled domain, Error{kInvalidArgument} for a bad top_k or model.
+  Recommendations recommend(const RecommendRequest& request) const;
+  /// Items like `item_id` (item-KNN, else embedding, else collab). Error{kNotFound} for an unknown item.
+  std::vector<RecommendedItem> similar_items(const std::string& domain, const std::string& item_id,
+                                             std::size_t k) const;
+
+  /// The published set of a domain (never null after start()).
+  std::shared_ptr<const ModelSet> models(const std::string& domain) const;
+  const CatalogCache& catalog() const { return catalog_; }
+  /// The live row of a user, for automation (live indices resolved to item ids by the caller via live()).
+  const LiveIndex& live(const std::string& domain) const;
+  bool started() const { return started_.load(); }
+
+ private:
+  struct DomainState {
+    LiveIndex live;
+    std::atomic<std::shared_ptr<const ModelSet>> models;
+  };
+  DomainState& state(const std::string& domain) const;
+
+  const warehouse::Warehouse& warehouse_;
+  const ModelStore& store_;
+  const config::Config& config_;
+  std::map<std::string, std::unique_ptr<DomainState>> domains_;  // enabled domains, fixed at construction
+  CatalogCache catalog_;
+  std::atomic<bool> started_{false};
+};
+
+/// The model names the API knows, in serving order.
+inline const std::vector<std::string>& served_model_names() {
+  static const std::vector<std::string> names = {"knn", "collab", "embedding", "popularity"};
+  return names;
+}
+
+}  // namespace mxn::engine

@@ -1,0 +1,38 @@
+#pragma once
+// The item-item similarity kernel behind ItemKnn: for every item, its top-K most similar items under
+// one of the measures of ItemKnnParams (see item_knn.h for the definitions).
+//
+// Each unordered pair is computed once: for item i, for each user u of i, the part of u's row after i
+// is accumulated into a dense per-thread accumulator (acc[j] += v_ui * v_uj, j > i), then every pair
+// (i, j) with a positive similarity is offered to the bounded top-K lists of both i and j. The lists
+// are shared between threads (a spin lock per item, with a lock-free threshold check that rejects most
+// offers). The result keeps the K best by (similarity desc, index asc), so it is the same for any
+// thread count. Scratch memory: two floats per item per thread plus the K-lists (8 bytes x K x items).
+
+#include <cstdint>
+#include <vector>
+
+#include "core/model_params.h"
+#include "data/interaction_matrix.h"
+
+namespace mxn::models {
+
+/// Sparse n_items x K lists: the neighbours of item i are items[ptr[i] .. ptr[i+1]), best first.
+struct NeighborLists {
+  std::vector<std::int64_t> ptr = {0};
+  std::vector<ItemIndex> items;
+  std::vector<float> similarities;
+};
+
+/// How the kernel runs; the defaults suit production, tests use the knobs to reach every code path.
+struct NeighborOptions {
+  int threads = 0;                                 // OpenMP threads (0 = all)
+  std::size_t min_parallel_nnz = 20000;            // smaller matrices run on the calling thread
+  std::size_t private_lists_budget = std::size_t{256} << 20;  // per-thread K-lists up to this many bytes, else one shared locked set
+};
+
+/// params must be valid (ItemKnnParams::validate).
+NeighborLists item_neighbors(const data::InteractionMatrix& matrix, const ItemKnnParams& params,
+                             const NeighborOptions& options = {});
+
+}  // namespace mxn::models

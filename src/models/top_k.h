@@ -1,0 +1,22 @@
+#pragma once
+// Top-k selection over model scores: the k best items, best first, ties broken by lower item index,
+// skipping excluded items and NaN scores. Used by every model's recommend() and similar_items().
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "models/item_filter.h"
+#include "models/recommender.h"
+
+namespace mxn::models {
+
+/// scores: one per item (index = item). Excluded items are checked only when they would enter the result.
+std::vector<ScoredItem> top_k(std::span<const float> scores, std::size_t k, const ItemFilter& exclude);
+
+/// The same over a subset: only `candidates` (distinct item indices) are considered, scored by
+/// scores[item]. `skip` (optional, may be -1) is one more item to leave out.
+std::vector<ScoredItem> top_k_of(std::span<const ItemIndex> candidates, std::span<const float> scores,
+                                 std::size_t k, const ItemFilter& exclude, ItemIndex skip = -1);
+
+}  // namespace mxn::models

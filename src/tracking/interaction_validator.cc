@@ -1,0 +1,200 @@
+#include "tracking/interaction_validator.h"
+
+#include <cmath>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "core/time.h"
+
+namespace mxn::tracking {
+
+namespace {
+
+constexpr std::size_t kEchoBytes = 64;  // longest value quoted back in a message
+
+// `value` quoted for a message: cut at kEchoBytes on a character boundary; never echoes invalid UTF-8.
+std::string echo(std::string_view value) {
+  if (!is_valid_utf8(value)) return "(invalid UTF-8)";
+  std::size_t cut = value.size();
+  if (cut > kEchoBytes) {
+    cut = kEchoBytes;
+    while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+  }
+  std::string out;
+  out.reserve(cut + 5);
+  out.push_back('\'');
+  out.append(value.substr(0, cut));
+  if (cut < value.size()) out.append("...");
+  out.push_back('\'');
+  return out;
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+void add(std::vector<FieldError>& problems, std::string_view prefix, std::string_view field, std::string message) {
+  std::string name(prefix);
+  name += field;
+  problems.push_back(FieldError{std::move(name), std::move(message)});
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // ASCII fast path, 8 bytes at a time.
+    if (i + 8 <= n) {
+      std::uint64_t block;
+      std::memcpy(&block, s + i, 8);
+      if ((block & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length;
+    std::uint32_t code;
+    if ((c & 0xE0) == 0xC0) {
+      length = 2;
+      code = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      length = 3;
+      code = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      length = 4;
+      code = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > n) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return false;
+      code = (code << 6) | (s[i + k] & 0x3F);
+    }
+    static constexpr std::uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < kMinimum[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += length;
+  }
+  return true;
+}
+
+InteractionValidator::InteractionValidator(const config::InteractionsConfig& interactions,
+                                           const std::map<std::string, config::DomainConfig>& domains)
+    : rating_min_(interactions.rating_min),
+      rating_max_(interactions.rating_max),
+      rating_neutral_(interactions.rating_neutral),
+      max_metadata_bytes_(interactions.max_metadata_bytes) {
+  for (const auto& [name, weight] : interactions.types) {  // std::map: sorted names for messages
+    type_weights_.emplace(name, weight);
+    known_types_ += (known_types_.empty() ? "" : ", ") + name;
+  }
+  for (const auto& [name, domain] : domains) {
+    domains_.emplace(name, domain.enabled);
+    if (domain.enabled) known_domains_ += (known_domains_.empty() ? "" : ", ") + name;
+  }
+}
+
+double InteractionValidator::weight(const std::string& type, std::optional<double> rating) const {
+  if (type == "rating" && rating) return *rating - rating_neutral_;
+  auto it = type_weights_.find(type);
+  return it == type_weights_.end() ? 0.0 : it->second;
+}
+
+void InteractionValidator::check_id(std::string_view value, std::string_view name, std::string_view prefix,
+                                    std::vector<FieldError>& problems) const {
+  if (value.empty()) {
+    add(problems, prefix, name, "must not be empty");
+  } else if (value.size() > kMaxIdBytes) {
+    add(problems, prefix, name,
+        "must be at most " + std::to_string(kMaxIdBytes) + " bytes (got " + std::to_string(value.size()) + ")");
+  } else if (!is_valid_utf8(value)) {
+    add(problems, prefix, name, "must be valid UTF-8");
+  }
+}
+
+std::optional<warehouse::InteractionRecord> InteractionValidator::validate(const Interaction& in,
+                                                                           std::int64_t now_us,
+                                                                           std::string_view prefix,
+                                                                           std::vector<FieldError>& problems) const {
+  const std::size_t before = problems.size();
+  check_id(in.user_id, "user_id", prefix, problems);
+
+  if (in.domain.empty()) {
+    add(problems, prefix, "domain", "must not be empty");
+  } else if (auto it = domains_.find(in.domain); it == domains_.end()) {
+    add(problems, prefix, "domain", "unknown domain " + echo(in.domain) + " (known: " + known_domains_ + ")");
+  } else if (!it->second) {
+    add(problems, prefix, "domain", "domain " + echo(in.domain) + " is disabled");
+  }
+  check_id(in.item_id, "item_id", prefix, problems);
+
+  const bool is_rating = in.type == "rating";
+  if (in.type.empty()) {
+    add(problems, prefix, "interaction_type", "must not be empty");
+  } else if (type_weights_.find(in.type) == type_weights_.end()) {
+    add(problems, prefix, "interaction_type",
+        "unknown interaction type " + echo(in.type) + " (known: " + known_types_ + ")");
+  }
+
+  if (in.rating) {
+    const double r = *in.rating;
+    if (!std::isfinite(r)) {
+      add(problems, prefix, "rating", "must be a finite number");
+    } else if (r < rating_min_ || r > rating_max_) {
+      add(problems, prefix, "rating",
+          "must be between " + number(rating_min_) + " and " + number(rating_max_) + " (got " + number(r) + ")");
+    }
+  } else if (is_rating) {
+    add(problems, prefix, "rating", "is required for interaction_type 'rating'");
+  }
+
+  if (in.timestamp_us) {
+    const std::int64_t t = *in.timestamp_us;
+    if (t < 0) {
+      add(problems, prefix, "timestamp", "must not be before 1970-01-01 (got " + format_iso8601(t) + ")");
+    } else if (t > now_us + kMicrosPerDay) {
+      add(problems, prefix, "timestamp",
+          "must not be more than a day in the future (got " + format_iso8601(t) + ")");
+    }
+  }
+
+  if (!in.metadata.empty()) {
+    if (static_cast<std::int64_t>(in.metadata.size()) > max_metadata_bytes_) {
+      add(problems, prefix, "metadata",
+          "must be at most " + std::to_string(max_metadata_bytes_) + " bytes (got " +
+              std::to_string(in.metadata.size()) + ")");
+    } else {
+      const auto first = in.metadata.find_first_not_of(" \t\r\n");
+      if (!nlohmann::json::accept(in.metadata)) {
+        add(problems, prefix, "metadata", "must be valid JSON");
+      } else if (first == std::string::npos || in.metadata[first] != '{') {
+        add(problems, prefix, "metadata", "must be a JSON object");
+      }
+    }
+  }
+
+  if (problems.size() != before) return std::nullopt;
+  warehouse::InteractionRecord record;
+  record.user_id = in.user_id;
+  record.domain = in.domain;
+  record.item_id = in.item_id;
+  record.type = in.type;
+  record.rating = in.rating;
+  record.weight = weight(in.type, in.rating);
+  record.timestamp_us = in.timestamp_us.value_or(now_us);
+  record.metadata = in.metadata;
+  return record;
+}
+
+}  // namespace mxn::tracking

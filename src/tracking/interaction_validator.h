@@ -1,0 +1,54 @@
+#pragma once
+// Checks interactions against config and turns them into warehouse rows with their implicit-feedback
+// weight. Reports every problem of an interaction at once, each naming its field (user_id, domain, item_id,
+// interaction_type, rating, timestamp, metadata), prefixed for batches ("interactions[3].rating").
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/config.h"
+#include "core/error.h"
+#include "core/interaction.h"
+#include "warehouse/records.h"
+
+namespace mxn::tracking {
+
+class InteractionValidator {
+ public:
+  static constexpr std::size_t kMaxIdBytes = 256;
+
+  InteractionValidator(const config::InteractionsConfig& interactions,
+                       const std::map<std::string, config::DomainConfig>& domains);
+
+  /// The warehouse row for `in` (timestamp `now_us` when absent), or nullopt after appending its problems to
+  /// `problems` with fields prefixed by `prefix`.
+  std::optional<warehouse::InteractionRecord> validate(const Interaction& in, std::int64_t now_us,
+                                                       std::string_view prefix,
+                                                       std::vector<FieldError>& problems) const;
+
+  /// Weight of a valid interaction: the type's configured weight; rating - rating_neutral for "rating".
+  double weight(const std::string& type, std::optional<double> rating) const;
+
+ private:
+  void check_id(std::string_view value, std::string_view name, std::string_view prefix,
+                std::vector<FieldError>& problems) const;
+
+  std::unordered_map<std::string, double> type_weights_;
+  std::string known_types_;    // "click, complete, ..." for messages
+  std::unordered_map<std::string, bool> domains_;  // name -> enabled
+  std::string known_domains_;  // enabled ones, for messages
+  double rating_min_;
+  double rating_max_;
+  double rating_neutral_;
+  std::int64_t max_metadata_bytes_;
+};
+
+/// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
+}  // namespace mxn::tracking

@@ -1,0 +1,67 @@
+#pragma once
+// TrainingPipeline: trains one domain end to end.
+//   snapshot (warehouse -> id maps + matrix) -> per-user random holdout split -> for each model:
+//   fit on train -> evaluate (popularity is always evaluated too, as the baseline) -> refit on all data ->
+//   save a new version in the model store -> a training_history row (params, sizes, metrics, durations,
+//   version, status).
+// A model that fails records status "failed" with its error and leaves its previous version in place; the
+// other models go on. A domain with fewer than training.min_samples interactions is skipped with the reason.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "engine/model_store.h"
+#include "eval/evaluator.h"
+
+namespace mxn::warehouse {
+class Warehouse;
+}
+
+namespace mxn::training {
+
+struct ModelRun {
+  std::string model;      // popularity, knn, collab, embedding
+  std::string type_name;  // popularity, item_knn, als, bpr, embedding
+  std::string status;     // succeeded | failed
+  std::string error;
+  std::string params;
+  eval::Metrics metrics;  // on the held-out split
+  int version = 0;        // the saved version (0 when failed)
+  double fit_seconds = 0;
+  double seconds = 0;     // fit + evaluate + refit + save
+};
+
+struct TrainingSummary {
+  std::string domain;
+  std::string status;  // succeeded | partial (some models failed) | failed | skipped
+  std::string reason;  // why skipped
+  std::int64_t n_users = 0;
+  std::int64_t n_items = 0;
+  std::int64_t n_interactions = 0;
+  std::vector<ModelRun> models;  // popularity first
+  double seconds = 0;
+  std::int64_t started_at_us = 0;
+};
+
+/// What a caller sees while a run goes on: the model, the iteration and the loss (NaN when none).
+using Progress = std::function<void(const std::string& model, int iteration, int total, double loss)>;
+
+class TrainingPipeline {
+ public:
+  /// Everything referenced must outlive the pipeline.
+  TrainingPipeline(warehouse::Warehouse& warehouse, engine::ModelStore& store, const config::Config& config);
+
+  /// Trains `domain` (Error{kNotFound} when unknown or disabled). `only`: train just these models (config
+  /// names; empty = popularity + the domain's enabled models).
+  TrainingSummary run(const std::string& domain, const std::vector<std::string>& only = {},
+                      const Progress& progress = {}) const;
+
+ private:
+  warehouse::Warehouse& warehouse_;
+  engine::ModelStore& store_;
+  const config::Config& config_;
+};
+
+}  // namespace mxn::training

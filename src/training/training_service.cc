@@ -1,0 +1,184 @@
+#include "training/training_service.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "warehouse/warehouse.h"
+
+namespace mxn::training {
+
+namespace {
+constexpr std::size_t kJobsKept = 200;
+}
+
+TrainingService::TrainingService(const TrainingPipeline& pipeline, const warehouse::Warehouse& warehouse,
+                                 const config::Config& config, OnTrained on_trained)
+    : pipeline_(pipeline), warehouse_(warehouse), config_(config), on_trained_(std::move(on_trained)) {
+  worker_ = std::thread([this] { work(); });
+}
+
+TrainingService::~TrainingService() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (scheduler_.joinable()) scheduler_.join();
+  worker_.join();
+}
+
+std::string TrainingService::submit(std::vector<std::string> domains, const std::string& trigger) {
+  if (domains.empty()) {
+    for (const auto& [name, d] : config_.domains) {
+      if (d.enabled) domains.push_back(name);
+    }
+  }
+  for (const auto& d : domains) config_.domain(d);  // validates
+  std::lock_guard lock(mutex_);
+  static std::uint64_t counter = 0;
+  TrainingJob job{.id = fmt::format("job-{}-{}", now_us() / 1000, ++counter),
+                  .domains = std::move(domains),
+                  .trigger = trigger,
+                  .status = "queued",
+                  .created_us = now_us()};
+  const std::string id = job.id;
+  jobs_.emplace(id, std::move(job));
+  while (jobs_.size() > kJobsKept && jobs_.begin()->second.status != "queued" &&
+         jobs_.begin()->second.status != "running") {
+    jobs_.erase(jobs_.begin());
+  }
+  queue_.push_back(id);
+  changed_.notify_all();
+  log::info("training.job_queued", "job", id, "trigger", trigger);
+  return id;
+}
+
+TrainingJob TrainingService::wait(const std::string& job_id) {
+  std::unique_lock lock(mutex_);
+  auto done = [&] {
+    auto it = jobs_.find(job_id);
+    return it == jobs_.end() || (it->second.status != "queued" && it->second.status != "running");
+  };
+  changed_.wait(lock, done);
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) throw Error(Code::kNotFound, "unknown training job '" + job_id + "'", "job_id");
+  return it->second;
+}
+
+std::optional<TrainingJob> TrainingService::job(const std::string& job_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return std::nullopt;
+  return it->second;
+}
+
+void TrainingService::work() {
+  for (;;) {
+    std::string id;
+    std::vector<std::string> domains;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      id = queue_.front();
+      queue_.pop_front();
+      auto& job = jobs_.at(id);
+      job.status = "running";
+      job.started_us = now_us();
+      domains = job.domains;
+    }
+    changed_.notify_all();
+    std::vector<TrainingSummary> summaries;
+    std::string error;
+    for (const auto& domain : domains) {
+      try {
+        TrainingSummary s = pipeline_.run(domain);
+        if (on_trained_) on_trained_(s);
+        summaries.push_back(std::move(s));
+      } catch (const std::exception& e) {
+        error += (error.empty() ? "" : "; ") + domain + ": " + e.what();
+        log::error("training.domain_failed", "job", id, "domain", domain, "error", e.what());
+      }
+    }
+    {
+      std::lock_guard lock(mutex_);
+      auto& job = jobs_.at(id);
+      job.summaries = std::move(summaries);
+      job.error = error;
+      job.finished_us = now_us();
+      std::size_t bad = 0;
+      for (const auto& s : job.summaries) bad += s.status == "failed" || s.status == "partial";
+      job.status = !error.empty() || bad > 0 ? (job.summaries.size() > bad ? "partial" : "failed") : "succeeded";
+      log::info("training.job_done", "job", id, "status", job.status);
+    }
+    changed_.notify_all();
+  }
+}
+
+std::int64_t TrainingService::new_interactions(const std::string& domain) const {
+  std::int64_t since = 0;
+  for (const auto& run : warehouse_.list_training_runs(domain, 50)) {
+    if (run.status == "succeeded") {
+      since = run.started_at_us;
+      break;
+    }
+  }
+  return warehouse_.count_interactions_since(domain, since);
+}
+
+std::optional<std::string> TrainingService::run_schedule_once() {
+  std::vector<std::string> due;
+  for (const auto& [name, d] : config_.domains) {
+    if (!d.enabled) continue;
+    {
+      std::lock_guard lock(mutex_);  // a domain already queued or training is not queued again
+      bool pending = false;
+      for (const auto& [id, job] : jobs_) {
+        pending = pending || ((job.status == "queued" || job.status == "running") &&
+                              std::count(job.domains.begin(), job.domains.end(), name) > 0);
+      }
+      if (pending) continue;
+    }
+    const std::int64_t fresh = new_interactions(name);
+    if (fresh >= config_.training.min_new_interactions && warehouse_.count_interactions_since(name, 0) >=
+                                                               config_.training.min_samples) {
+      due.push_back(name);
+    }
+  }
+  if (due.empty()) return std::nullopt;
+  return submit(due, "schedule");
+}
+
+void TrainingService::start_scheduler() {
+  std::lock_guard lock(mutex_);
+  if (scheduler_.joinable()) return;
+  scheduler_ = std::thread([this] { schedule(); });
+}
+
+std::int64_t TrainingService::next_scheduled_run_us() const {
+  std::lock_guard lock(mutex_);
+  return next_run_us_;
+}
+
+void TrainingService::schedule() {
+  const auto interval = std::chrono::microseconds(
+      static_cast<std::int64_t>(config_.training.retrain_interval_hours * 3600.0 * 1e6));
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    next_run_us_ = now_us() + interval.count();
+    if (changed_.wait_for(lock, interval, [&] { return stopping_; })) return;
+    lock.unlock();
+    try {
+      run_schedule_once();
+    } catch (const std::exception& e) {
+      log::error("training.schedule_failed", "error", e.what());
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace mxn::training

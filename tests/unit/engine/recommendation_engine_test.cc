@@ -1,0 +1,202 @@
+#include "engine/recommendation_engine.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "../training/seeded_warehouse.h"
+#include "core/time.h"
+#include "training/training_pipeline.h"
+
+namespace mxn::engine {
+namespace {
+
+using ::testing::HasSubstr;
+
+config::Config fast_config() {
+  config::Config c;
+  for (auto& [name, d] : c.domains) {
+    d.models.enabled = {"knn", "collab"};
+    d.models.collab.als.factors = 8;
+    d.models.collab.als.iterations = 4;
+  }
+  return c;
+}
+
+data::SeedOptions seed_options() {
+  data::SeedOptions o;
+  o.users = 60;
+  o.items = 80;
+  o.interactions = 8000;
+  o.domains = {"movies", "music"};
+  return o;
+}
+
+class RecommendationEngineTest : public ::testing::Test {
+ protected:
+  RecommendationEngineTest()
+      : seeded(seed_options(), fast_config()),
+        store(seeded.config.models.store_dir, 3),
+        pipeline(*seeded.warehouse, store, seeded.config),
+        engine(*seeded.warehouse, store, seeded.config) {
+    pipeline.run("movies");
+    pipeline.run("music");
+    engine.start();
+  }
+
+  std::set<std::string> history(const std::string& user, const std::string& domain) {
+    std::set<std::string> out;
+    for (const auto& r : seeded.warehouse->user_history(user, domain, 100000)) out.insert(r.item_id);
+    return out;
+  }
+
+  testing::SeededWarehouse seeded;
+  ModelStore store;
+  training::TrainingPipeline pipeline;
+  RecommendationEngine engine;
+};
+
+TEST_F(RecommendationEngineTest, PersonalListExcludesConsumedItemsAndExplainsItself) {
+  auto recs = engine.recommend({.user_id = "user1", .domain = "movies", .top_k = 10});
+  EXPECT_FALSE(recs.cold_start);
+  EXPECT_EQ(recs.models_used, (std::vector<std::string>{"knn", "collab"}));
+  ASSERT_EQ(recs.items.size(), 10u);
+  const auto seen = history("user1", "movies");
+  for (std::size_t i = 0; i < recs.items.size(); ++i) {
+    const auto& item = recs.items[i];
+    EXPECT_EQ(item.rank, static_cast<int>(i + 1));
+    EXPECT_FALSE(seen.count(item.item_id)) << item.item_id << " was already consumed";
+    EXPECT_FALSE(item.title.empty());
+    EXPECT_FALSE(item.reason.empty());
+    EXPECT_FALSE(item.contributions.empty());
+    if (i > 0) {
+      EXPECT_LE(item.score, recs.items[i - 1].score);
+    }
+  }
+  EXPECT_THAT(recs.items[0].reason, HasSubstr("because you liked"));
+}
+
+TEST_F(RecommendationEngineTest, UserWithoutHistoryGetsPopularItems) {
+  auto recs = engine.recommend({.user_id = "someone-new", .domain = "movies", .top_k = 5});
+  EXPECT_TRUE(recs.cold_start);
+  EXPECT_EQ(recs.models_used, std::vector<std::string>{"popularity"});
+  ASSERT_EQ(recs.items.size(), 5u);
+  EXPECT_THAT(recs.items[0].reason, HasSubstr("popular"));
+}
+
+TEST_F(RecommendationEngineTest, ANewLikeChangesTheNextListWithoutRetraining) {
+  // A brand-new user likes two items: the list follows them at once (fold-in from the live row).
+  auto before = engine.recommend({.user_id = "newcomer", .domain = "movies", .top_k = 10});
+  auto like = [&](const std::string& item) {
+    warehouse::InteractionRecord r{.user_id = "newcomer", .domain = "movies", .item_id = item, .type = "like",
+                                   .weight = 4.0, .timestamp_us = now_us()};
+    engine.observe(std::span<const warehouse::InteractionRecord>(&r, 1));
+  };
+  like(before.items[3].item_id);
+  like(before.items[4].item_id);
+  auto after = engine.recommend({.user_id = "newcomer", .domain = "movies", .top_k = 10});
+  EXPECT_FALSE(after.cold_start);
+  std::vector<std::string> a, b;
+  for (const auto& i : before.items) a.push_back(i.item_id);
+  for (const auto& i : after.items) b.push_back(i.item_id);
+  EXPECT_NE(a, b);
+  EXPECT_THAT(b, ::testing::Not(::testing::Contains(before.items[3].item_id)));
+}
+
+TEST_F(RecommendationEngineTest, DislikedItemsAreNeverReturnedEvenWhenConsumedOnesMayBe) {
+  auto recs = engine.recommend({.user_id = "user2", .domain = "movies", .top_k = 80,
+                                .filters = {.include_consumed = true}});
+  ASSERT_FALSE(recs.items.empty());
+  const std::string target = recs.items[0].item_id;
+  warehouse::InteractionRecord r{.user_id = "user2", .domain = "movies", .item_id = target, .type = "dislike",
+                                 .weight = -40.0, .timestamp_us = now_us()};
+  engine.observe(std::span<const warehouse::InteractionRecord>(&r, 1));
+  auto again = engine.recommend({.user_id = "user2", .domain = "movies", .top_k = 80,
+                                 .filters = {.include_consumed = true}});
+  for (const auto& i : again.items) EXPECT_NE(i.item_id, target);
+}
+
+TEST_F(RecommendationEngineTest, MusicMayRepeatAfterItsCooldown) {
+  // Seeded plays are up to 90 days old; music's cool-down is 3 days, so old plays may come back, while a
+  // song played just now may not.
+  const auto seen = history("user1", "music");
+  auto recs = engine.recommend({.user_id = "user1", .domain = "music", .top_k = 60});
+  std::size_t repeats = 0;
+  for (const auto& i : recs.items) repeats += seen.count(i.item_id);
+  EXPECT_GT(repeats, 0u);
+  const std::string just_played = recs.items[0].item_id;
+  warehouse::InteractionRecord r{.user_id = "user1", .domain = "music", .item_id = just_played, .type = "play",
+                                 .weight = 1.0, .timestamp_us = now_us()};
+  engine.observe(std::span<const warehouse::InteractionRecord>(&r, 1));
+  for (const auto& i : engine.recommend({.user_id = "user1", .domain = "music", .top_k = 60}).items) {
+    EXPECT_NE(i.item_id, just_played);
+  }
+}
+
+TEST_F(RecommendationEngineTest, FiltersRestrictTheCandidates) {
+  std::set<std::string> only = {"movie_1", "movie_2", "movie_3", "movie_4"};
+  auto recs = engine.recommend({.user_id = "user3", .domain = "movies", .top_k = 10,
+                                .filters = {.only_items = only, .include_consumed = true}});
+  ASSERT_FALSE(recs.items.empty());
+  for (const auto& i : recs.items) EXPECT_TRUE(only.count(i.item_id)) << i.item_id;
+}
+
+TEST_F(RecommendationEngineTest, BadRequestsNameTheField) {
+  auto field_of = [&](RecommendRequest r) {
+    try {
+      engine.recommend(r);
+    } catch (const Error& e) {
+      return e.field();
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(field_of({.user_id = "user1", .domain = "books"}), "domain");
+  EXPECT_EQ(field_of({.user_id = "user1", .domain = "movies", .top_k = 0}), "top_k");
+  EXPECT_EQ(field_of({.user_id = "user1", .domain = "movies", .model_types = {"magic"}}), "model_types");
+  EXPECT_EQ(field_of({.user_id = "", .domain = "movies"}), "user_id");
+}
+
+TEST_F(RecommendationEngineTest, SimilarItemsComeFromItemKnn) {
+  auto similar = engine.similar_items("movies", "movie_1", 5);
+  ASSERT_EQ(similar.size(), 5u);
+  for (const auto& s : similar) EXPECT_NE(s.item_id, "movie_1");
+  EXPECT_THROW(engine.similar_items("movies", "movie_999999", 5), Error);
+}
+
+TEST_F(RecommendationEngineTest, PublishingSwapsModelsWhileServing) {
+  const int before = engine.models("movies")->models.at("knn").meta.version;
+  std::atomic<bool> stop{false};
+  std::atomic<int> served{0}, failed{0};
+  std::thread reader([&] {
+    while (!stop) {
+      try {
+        if (engine.recommend({.user_id = "user5", .domain = "movies", .top_k = 10}).items.size() == 10) ++served;
+      } catch (...) {
+        ++failed;
+      }
+    }
+  });
+  pipeline.run("movies", {"knn"});
+  engine.publish("movies");
+  stop = true;
+  reader.join();
+  EXPECT_EQ(failed, 0);
+  EXPECT_GT(served, 0);
+  EXPECT_EQ(engine.models("movies")->models.at("knn").meta.version, before + 1);
+}
+
+TEST_F(RecommendationEngineTest, ARestartServesTheSameListsWithoutTraining) {
+  auto first = engine.recommend({.user_id = "user7", .domain = "movies", .top_k = 10});
+  RecommendationEngine restarted(*seeded.warehouse, store, seeded.config);
+  restarted.start();
+  auto second = restarted.recommend({.user_id = "user7", .domain = "movies", .top_k = 10});
+  ASSERT_EQ(first.items.size(), second.items.size());
+  for (std::size_t i = 0; i < first.items.size(); ++i) {
+    EXPECT_EQ(first.items[i].item_id, second.items[i].item_id);
+    EXPECT_DOUBLE_EQ(first.items[i].score, second.items[i].score);
+  }
+}
+
+}  // namespace
+}  // namespace mxn::engine

@@ -1,0 +1,138 @@
+#include "training/training_pipeline.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "seeded_warehouse.h"
+
+namespace mxn::training {
+namespace {
+
+using ::testing::HasSubstr;
+
+data::SeedOptions small_seed() {
+  data::SeedOptions o;
+  o.users = 60;
+  o.items = 80;
+  o.interactions = 8000;
+  o.domains = {"movies", "music"};
+  return o;
+}
+
+config::Config fast_config() {
+  config::Config c;
+  for (auto& [name, d] : c.domains) {
+    d.models.enabled = {"knn", "collab"};
+    d.models.collab.als.factors = 8;
+    d.models.collab.als.iterations = 4;
+  }
+  return c;
+}
+
+class TrainingPipelineTest : public ::testing::Test {
+ protected:
+  TrainingPipelineTest()
+      : seeded(small_seed(), fast_config()),
+        store(seeded.config.models.store_dir, seeded.config.models.versions_kept),
+        pipeline(*seeded.warehouse, store, seeded.config) {}
+  testing::SeededWarehouse seeded;
+  engine::ModelStore store;
+  TrainingPipeline pipeline;
+};
+
+TEST_F(TrainingPipelineTest, TrainsEveryEnabledModelSavesAndRecordsHistory) {
+  std::vector<std::string> progressed;
+  TrainingSummary s = pipeline.run("movies", {}, [&](const std::string& model, int, int, double) {
+    if (progressed.empty() || progressed.back() != model) progressed.push_back(model);
+  });
+  EXPECT_EQ(s.status, "succeeded");
+  EXPECT_EQ(s.n_interactions, seeded.warehouse->domain_stats("movies").n_interactions);
+  EXPECT_GT(s.n_interactions, 3000);
+  EXPECT_EQ(s.n_items, 80);
+  ASSERT_EQ(s.models.size(), 3u);
+  EXPECT_EQ(s.models[0].model, "popularity");
+  EXPECT_EQ(s.models[1].model, "knn");
+  EXPECT_EQ(s.models[2].model, "collab");
+  EXPECT_EQ(s.models[2].type_name, "als");
+  for (const auto& m : s.models) {
+    EXPECT_EQ(m.status, "succeeded") << m.model << ": " << m.error;
+    EXPECT_EQ(m.version, 1);
+    EXPECT_GT(m.metrics.users, 0u);
+    EXPECT_EQ(store.versions("movies", m.model), std::vector<int>{1});
+  }
+  EXPECT_THAT(progressed, ::testing::Contains("collab"));
+
+  auto runs = seeded.warehouse->list_training_runs("movies", 10);
+  ASSERT_EQ(runs.size(), 3u);
+  for (const auto& r : runs) {
+    EXPECT_EQ(r.status, "succeeded");
+    EXPECT_EQ(r.model_version, 1);
+    EXPECT_EQ(r.n_interactions, s.n_interactions);
+    auto metrics = nlohmann::json::parse(r.metrics);
+    EXPECT_TRUE(metrics.contains("ndcg@10")) << r.metrics;
+    EXPECT_TRUE(r.finished_at_us.has_value());
+  }
+  auto collab_params = nlohmann::json::parse(runs[0].model == "collab" ? runs[0].params : runs[2].params);
+  EXPECT_EQ(collab_params["factors"], 8);
+}
+
+TEST_F(TrainingPipelineTest, EveryRunMakesNewVersions) {
+  pipeline.run("music", {"knn"});
+  TrainingSummary s = pipeline.run("music", {"knn"});
+  ASSERT_EQ(s.models.size(), 1u);
+  EXPECT_EQ(s.models[0].version, 2);
+  EXPECT_EQ(store.versions("music", "knn"), (std::vector<int>{1, 2}));
+}
+
+TEST_F(TrainingPipelineTest, AFailingModelKeepsItsPreviousVersionAndOthersGoOn) {
+  pipeline.run("movies", {"knn", "collab"});
+  TrainingSummary s = pipeline.run("movies", {"knn", "collab"}, [](const std::string& model, int it, int, double) {
+    if (model == "collab" && it == 2) throw std::runtime_error("solver diverged");
+  });
+  EXPECT_EQ(s.status, "partial");
+  ASSERT_EQ(s.models.size(), 2u);
+  EXPECT_EQ(s.models[0].status, "succeeded");
+  EXPECT_EQ(s.models[0].version, 2);
+  EXPECT_EQ(s.models[1].status, "failed");
+  EXPECT_THAT(s.models[1].error, HasSubstr("solver diverged"));
+  EXPECT_EQ(store.versions("movies", "collab"), std::vector<int>{1});
+  EXPECT_EQ(store.load_latest("movies", "collab")->meta.version, 1);
+  auto runs = seeded.warehouse->list_training_runs("movies", 1);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].status, "failed");
+  EXPECT_THAT(runs[0].error, HasSubstr("solver diverged"));
+}
+
+TEST_F(TrainingPipelineTest, TooSmallDomainIsSkippedWithTheReason) {
+  auto config = seeded.config;
+  config.training.min_samples = 1000000;
+  TrainingPipeline strict(*seeded.warehouse, store, config);
+  TrainingSummary s = strict.run("movies");
+  EXPECT_EQ(s.status, "skipped");
+  EXPECT_THAT(s.reason, HasSubstr("training.min_samples"));
+  EXPECT_TRUE(s.models.empty());
+  EXPECT_TRUE(store.versions("movies", "knn").empty());
+  auto runs = seeded.warehouse->list_training_runs("movies", 5);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].status, "skipped");
+}
+
+TEST_F(TrainingPipelineTest, UnknownDomainOrModelIsAnError) {
+  try {
+    pipeline.run("books");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Code::kNotFound);
+    EXPECT_EQ(e.field(), "domain");
+  }
+  try {
+    pipeline.run("movies", {"wizard"});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.field(), "model");
+  }
+}
+
+}  // namespace
+}  // namespace mxn::training

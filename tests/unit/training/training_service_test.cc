@@ -1,0 +1,89 @@
+#include "training/training_service.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "seeded_warehouse.h"
+
+namespace mxn::training {
+namespace {
+
+config::Config fast_config() {
+  config::Config c;
+  for (auto& [name, d] : c.domains) {
+    d.models.enabled = {"knn"};
+  }
+  return c;
+}
+
+data::SeedOptions seed_options() {
+  data::SeedOptions o;
+  o.users = 40;
+  o.items = 50;
+  o.interactions = 4000;
+  o.domains = {"movies", "music"};
+  return o;
+}
+
+class TrainingServiceTest : public ::testing::Test {
+ protected:
+  TrainingServiceTest()
+      : seeded(seed_options(), fast_config()),
+        store(seeded.config.models.store_dir, 3),
+        pipeline(*seeded.warehouse, store, seeded.config) {
+    // Only the seeded domains exist in this test's configuration.
+    seeded.config.domains.erase("tasks");
+    seeded.config.domains.erase("notes");
+  }
+  testing::SeededWarehouse seeded;
+  engine::ModelStore store;
+  TrainingPipeline pipeline;
+};
+
+TEST_F(TrainingServiceTest, AJobTrainsItsDomainsAndPublishes) {
+  std::atomic<int> published{0};
+  TrainingService service(pipeline, *seeded.warehouse, seeded.config, [&](const TrainingSummary&) { ++published; });
+  const std::string id = service.submit({"movies"});
+  TrainingJob job = service.wait(id);
+  EXPECT_EQ(job.status, "succeeded");
+  ASSERT_EQ(job.summaries.size(), 1u);
+  EXPECT_EQ(job.summaries[0].domain, "movies");
+  EXPECT_EQ(published, 1);
+  EXPECT_GE(job.finished_us, job.started_us);
+  EXPECT_EQ(service.job(id)->status, "succeeded");
+  EXPECT_FALSE(service.job("job-unknown").has_value());
+}
+
+TEST_F(TrainingServiceTest, EmptyDomainListMeansEveryEnabledDomain) {
+  TrainingService service(pipeline, *seeded.warehouse, seeded.config, {});
+  TrainingJob job = service.wait(service.submit({}));
+  ASSERT_EQ(job.summaries.size(), 2u);
+  EXPECT_EQ(job.status, "succeeded");
+}
+
+TEST_F(TrainingServiceTest, UnknownDomainIsRefusedBeforeQueueing) {
+  TrainingService service(pipeline, *seeded.warehouse, seeded.config, {});
+  try {
+    service.submit({"books"});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.field(), "domain");
+  }
+}
+
+TEST_F(TrainingServiceTest, ScheduleQueuesOnlyDomainsWithEnoughNewInteractions) {
+  TrainingService service(pipeline, *seeded.warehouse, seeded.config, {});
+  EXPECT_GT(service.new_interactions("movies"), 0);
+  auto first = service.run_schedule_once();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_FALSE(service.run_schedule_once().has_value()) << "domains already queued are not queued twice";
+  TrainingJob job = service.wait(*first);
+  EXPECT_EQ(job.trigger, "schedule");
+  EXPECT_EQ(job.summaries.size(), 2u);
+  EXPECT_EQ(service.new_interactions("movies"), 0);
+  EXPECT_FALSE(service.run_schedule_once().has_value()) << "nothing new since the last run";
+}
+
+}  // namespace
+}  // namespace mxn::training
