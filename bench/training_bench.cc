@@ -62,7 +62,8 @@ double thread_cpu_seconds() {
 double cpu_seconds() {
   rusage r{};
   getrusage(RUSAGE_SELF, &r);
-  return static_cast<double>(r.ru_utime.tv_sec + r.ru_stime.tv_sec) + 1e-6 * static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
+  return static_cast<double>(r.ru_utime.tv_sec + r.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
 }
 
 struct Options {
@@ -129,13 +130,15 @@ InteractionMatrix synthetic(const Options& o, std::string& description) {
   double raw_sum = 0;
   for (auto& r : raw) {
     // Standard normal by Box-Muller from the portable generator.
-    const double z = std::sqrt(-2.0 * std::log(1.0 - rng.uniform())) * std::cos(6.283185307179586 * rng.uniform());
+    const double z =
+        std::sqrt(-2.0 * std::log(1.0 - rng.uniform())) * std::cos(6.283185307179586 * rng.uniform());
     raw_sum += r = std::min(9254.0, 19.07 + 43.1 * std::exp(1.609 * z));
   }
   std::vector<int> count(static_cast<std::size_t>(n_users));
   std::int64_t assigned = 0;
   for (std::size_t u = 0; u < count.size(); ++u) {
-    count[u] = std::clamp(static_cast<int>(std::llround(raw[u] * static_cast<double>(target) / raw_sum)), 1, max_per_user);
+    count[u] = std::clamp(static_cast<int>(std::llround(raw[u] * static_cast<double>(target) / raw_sum)), 1,
+                          max_per_user);
     assigned += count[u];
   }
   for (std::size_t u = 0; assigned != target && n_users > 0; u = (u + 1) % count.size()) {  // exact total
@@ -161,7 +164,8 @@ InteractionMatrix synthetic(const Options& o, std::string& description) {
       mxn::data::Rng r(seed, 1000 + static_cast<std::uint64_t>(u));
       mine.clear();
       while (static_cast<int>(mine.size()) < count[static_cast<std::size_t>(u)]) {
-        const auto i = static_cast<mxn::ItemIndex>(std::lower_bound(cdf.begin(), cdf.end(), r.uniform()) - cdf.begin());
+        const auto i =
+            static_cast<mxn::ItemIndex>(std::lower_bound(cdf.begin(), cdf.end(), r.uniform()) - cdf.begin());
         const auto item = std::min(i, n_items - 1);
         if (taken[static_cast<std::size_t>(item)]) continue;
         taken[static_cast<std::size_t>(item)] = 1;
@@ -171,14 +175,15 @@ InteractionMatrix synthetic(const Options& o, std::string& description) {
       for (auto item : mine) {
         taken[static_cast<std::size_t>(item)] = 0;
         const float rating = 4.0f + 0.5f * static_cast<float>(r.below(3));
-        triplets[pos++] = {u, item, rating - 3.0f, kStartUs + static_cast<std::int64_t>(r.below64(kFiveYearsUs)), false};
+        triplets[pos++] = {u, item, rating - 3.0f,
+                           kStartUs + static_cast<std::int64_t>(r.below64(kFiveYearsUs)), false};
       }
     }
   }
   std::ostringstream d;
   d << "synthetic " << n_users << " users x " << n_items << " items, " << target
-    << " interactions (power-law items, log-normal user activity; max row " << *std::max_element(count.begin(), count.end())
-    << ", sum of squared row lengths " << square_sum << ")";
+    << " interactions (power-law items, log-normal user activity; max row "
+    << *std::max_element(count.begin(), count.end()) << ", sum of squared row lengths " << square_sum << ")";
   description = d.str();
   return InteractionMatrix::from_triplets(std::move(triplets), n_users, n_items);
 }
@@ -315,17 +320,18 @@ int run_child(const Options& o) {
   for (double s : step_secs) mean_step += s;
   mean_step = step_secs.empty() ? 0 : mean_step / static_cast<double>(step_secs.size());
   std::cout << "data " << description << "\n";
-  std::cout << "result model=" << name << " threads=" << (threads > 0 ? threads : omp_get_max_threads())
-            << " build_secs=" << build_secs << " matrix_mib=" << static_cast<double>(m.memory_bytes()) / (1 << 20)
-            << " rss_after_build_mib=" << static_cast<double>(matrix_kib) / 1024 << " fit_secs=" << fit_secs
-            << " fit_cpu_secs=" << fit_cpu_secs
-            << " steps=" << step_secs.size() << " mean_step_secs=" << mean_step
-            << " min_step_secs=" << (step_secs.empty() ? 0 : *std::min_element(step_secs.begin(), step_secs.end()))
-            << " peak_mib=" << static_cast<double>(peak_kib) / 1024 << " p50_ms=" << percentile(latency_ms, 0.5)
-            << " p99_ms=" << percentile(latency_ms, 0.99) << " p99_cpu_ms=" << percentile(latency_cpu_ms, 0.99)
-            << " max_ms=" << (latency_ms.empty() ? 0 : *std::max_element(latency_ms.begin(), latency_ms.end()))
-            << " mean_returned=" << (latency_ms.empty() ? 0 : static_cast<double>(returned) / static_cast<double>(latency_ms.size()))
-            << " last_loss=" << (losses.empty() ? 0 : losses.back()) << "\n";
+  std::cout
+      << "result model=" << name << " threads=" << (threads > 0 ? threads : omp_get_max_threads())
+      << " build_secs=" << build_secs << " matrix_mib=" << static_cast<double>(m.memory_bytes()) / (1 << 20)
+      << " rss_after_build_mib=" << static_cast<double>(matrix_kib) / 1024 << " fit_secs=" << fit_secs
+      << " fit_cpu_secs=" << fit_cpu_secs << " steps=" << step_secs.size() << " mean_step_secs=" << mean_step
+      << " min_step_secs=" << (step_secs.empty() ? 0 : *std::min_element(step_secs.begin(), step_secs.end()))
+      << " peak_mib=" << static_cast<double>(peak_kib) / 1024 << " p50_ms=" << percentile(latency_ms, 0.5)
+      << " p99_ms=" << percentile(latency_ms, 0.99) << " p99_cpu_ms=" << percentile(latency_cpu_ms, 0.99)
+      << " max_ms=" << (latency_ms.empty() ? 0 : *std::max_element(latency_ms.begin(), latency_ms.end()))
+      << " mean_returned="
+      << (latency_ms.empty() ? 0 : static_cast<double>(returned) / static_cast<double>(latency_ms.size()))
+      << " last_loss=" << (losses.empty() ? 0 : losses.back()) << "\n";
   return 0;
 }
 
@@ -366,12 +372,14 @@ int run_driver(const Options& o, const char* self) {
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
     pid_t pid = 0;
-    if (posix_spawn(&pid, self, &actions, nullptr, argv.data(), environ) != 0) throw std::runtime_error("spawn failed");
+    if (posix_spawn(&pid, self, &actions, nullptr, argv.data(), environ) != 0)
+      throw std::runtime_error("spawn failed");
     posix_spawn_file_actions_destroy(&actions);
     close(fds[1]);
     std::string output;
     char buffer[4096];
-    for (ssize_t n; (n = read(fds[0], buffer, sizeof(buffer))) > 0;) output.append(buffer, static_cast<std::size_t>(n));
+    for (ssize_t n; (n = read(fds[0], buffer, sizeof(buffer))) > 0;)
+      output.append(buffer, static_cast<std::size_t>(n));
     close(fds[0]);
     int status = 0;
     waitpid(pid, &status, 0);
@@ -389,8 +397,9 @@ int run_driver(const Options& o, const char* self) {
       return 1;
     }
   }
-  std::cout << "\nsummary (targets: ALS <= 1.0 s/iteration, BPR <= 2.0 s/epoch, item_knn <= 6 s, peak <= 600 MiB, "
-               "recommend p99 <= 5 ms)\n";
+  std::cout
+      << "\nsummary (targets: ALS <= 1.0 s/iteration, BPR <= 2.0 s/epoch, item_knn <= 6 s, peak <= 600 MiB, "
+         "recommend p99 <= 5 ms)\n";
   for (auto& r : results) {
     const std::string model = r["model"];
     double train = std::stod(r["mean_step_secs"]);
@@ -399,9 +408,11 @@ int run_driver(const Options& o, const char* self) {
     if (model == "knn" || model == "popularity") train = std::stod(r["fit_secs"]);
     const double peak = std::stod(r["peak_mib"]), p99 = std::stod(r["p99_ms"]);
     const bool ok = train <= limit && peak <= 600 && p99 <= 5;
-    std::printf("  %-10s %7.3f %-11s (fit cpu %5.1f s)  peak %6.1f MiB  recommend p50 %.3f ms p99 %.3f ms (cpu %.3f ms)  %s\n",
-                model.c_str(), train, what.c_str(), std::stod(r["fit_cpu_secs"]), peak, std::stod(r["p50_ms"]), p99,
-                std::stod(r["p99_cpu_ms"]), ok ? "ok" : "ABOVE TARGET");
+    std::printf(
+        "  %-10s %7.3f %-11s (fit cpu %5.1f s)  peak %6.1f MiB  recommend p50 %.3f ms p99 %.3f ms (cpu %.3f "
+        "ms)  %s\n",
+        model.c_str(), train, what.c_str(), std::stod(r["fit_cpu_secs"]), peak, std::stod(r["p50_ms"]), p99,
+        std::stod(r["p99_cpu_ms"]), ok ? "ok" : "ABOVE TARGET");
   }
   return 0;
 }

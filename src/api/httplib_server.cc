@@ -1,6 +1,9 @@
 #include <httplib.h>
 
+#include <atomic>
 #include <cctype>
+#include <chrono>
+#include <thread>
 
 #include "api/http_server.h"
 #include "core/error.h"
@@ -64,15 +67,27 @@ class HttplibServer final : public HttpServer {
       out.set_content(res.body, res.content_type.c_str());
       return httplib::Server::HandlerResponse::Handled;
     }));
-    server_.listen_after_bind();
+    serving_ = true;
+    if (!stopping_) server_.listen_after_bind();
+    serving_ = false;
   }
 
-  void stop() override { server_.stop(); }
+  // A stop that comes before the listening loop has started (httplib ignores those) is repeated until
+  // serve() has returned, so it is never lost.
+  void stop() override {
+    stopping_ = true;
+    while (serving_) {
+      server_.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
 
  private:
   HttpServerOptions options_;
   HttpHandlers handlers_;
   httplib::Server server_;
+  std::atomic<bool> serving_{false};
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace

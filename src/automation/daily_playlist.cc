@@ -1,6 +1,7 @@
 #include "automation/daily_playlist.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <set>
@@ -39,6 +40,7 @@ Candidate make_candidate(const engine::CatalogCache& catalog, const std::string&
     c.song.artist = string_field(entry->metadata, "artist").value_or("");
     c.song.album = string_field(entry->metadata, "album").value_or("");
     c.song.genre = string_field(entry->metadata, "genre").value_or(entry->tags.empty() ? "" : entry->tags.front());
+    if (auto d = number_field(entry->metadata, "duration_s")) c.song.duration_s = static_cast<int>(std::lround(*d));
     c.traits.tags = entry->tags;
   }
   c.traits.genre = c.song.genre;
@@ -66,6 +68,7 @@ nlohmann::json DailyPlaylist::to_json() const {
     j["artist"] = s.artist;
     j["album"] = s.album;
     j["genre"] = s.genre;
+    j["duration_s"] = s.duration_s ? nlohmann::json(*s.duration_s) : nlohmann::json(nullptr);
     songs.push_back(std::move(j));
   }
   nlohmann::json out = envelope_json(user_id, generated_at_us, domain, std::move(songs));

@@ -16,11 +16,13 @@
 // "user_id"}; unknown or disabled domain: Error{kNotFound, "domain"}.
 //
 // JSON (listed_item.h envelope) adds "cold_start"; items in play order, rank = position, score = the
-// engine's blended score, reason = the engine's explanation, plus "artist", "album", "genre".
+// engine's blended score, reason = the engine's explanation, plus "artist", "album", "genre" (text, "" when
+// the catalog does not say) and "duration_s" (number or null).
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,7 @@ struct PlaylistSong : ListedItem {
   std::string artist;  // empty when the catalog does not say
   std::string album;
   std::string genre;
+  std::optional<int> duration_s;
 };
 
 struct DailyPlaylist {

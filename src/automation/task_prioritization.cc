@@ -20,7 +20,7 @@ const std::string kTasks = "tasks";
 constexpr std::int64_t kDueSoonDays = 7;        // the reason names due dates up to a week ahead
 constexpr int kHighPriority = 2;                // the reason names priorities 1 and 2
 constexpr double kQuickMinutes = 30;            // the reason calls tasks this short quick
-constexpr double kLikedPreference = 0.5;        // the reason mentions preference from here
+constexpr double kLikedPreference = 0.8;        // the reason mentions preference from here
 constexpr std::int64_t kNoDueDate = std::numeric_limits<std::int64_t>::max();  // sorts after every date
 
 std::string plural_days(std::int64_t n) { return std::to_string(n) + (n == 1 ? " day" : " days"); }

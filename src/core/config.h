@@ -69,7 +69,7 @@ struct EnsembleConfig {
 };
 
 struct ModelsConfig {
-  std::vector<std::string> enabled = {"knn", "collab", "embedding"};
+  std::vector<std::string> enabled = {"knn", "collab"};  // + "embedding" once its model ships (issue 4)
   PopularityParams popularity;
   ItemKnnParams knn;
   CollabParams collab;

@@ -37,8 +37,8 @@ void check_factors(std::vector<FieldError>& out, std::string_view prefix, int va
     add(out, prefix, "factors", "must be <= " + std::to_string(kMaxFactors));
   }
 }
-void one_of(std::vector<FieldError>& out, std::string_view prefix, std::string_view key, const std::string& value,
-            std::initializer_list<std::string_view> allowed) {
+void one_of(std::vector<FieldError>& out, std::string_view prefix, std::string_view key,
+            const std::string& value, std::initializer_list<std::string_view> allowed) {
   for (auto a : allowed) {
     if (value == a) return;
   }
@@ -90,7 +90,8 @@ void CollabParams::validate(std::string_view prefix, std::vector<FieldError>& ou
 void EmbeddingParams::validate(std::string_view prefix, std::vector<FieldError>& out) const {
   one_of(out, prefix, "encoder", encoder, {"hashing", "minilm"});
   positive_int(out, prefix, "dim", dim);
-  if (encoder == "minilm" && model_path.empty()) add(out, prefix, "model_path", "must be set for encoder minilm");
+  if (encoder == "minilm" && model_path.empty())
+    add(out, prefix, "model_path", "must be set for encoder minilm");
   if (!(query_weight >= 0 && query_weight <= 1)) add(out, prefix, "query_weight", "must be in [0, 1]");
   if (hnsw_threshold < 0) add(out, prefix, "hnsw_threshold", "must be >= 0");
   if (hnsw_m < 2) add(out, prefix, "hnsw_m", "must be >= 2");

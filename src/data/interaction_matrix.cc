@@ -16,7 +16,9 @@ namespace {
 
 int thread_count(int threads) { return threads > 0 ? threads : omp_get_max_threads(); }
 
-std::string triplet_field(std::size_t k, const char* key) { return "triplets[" + std::to_string(k) + "]." + key; }
+std::string triplet_field(std::size_t k, const char* key) {
+  return "triplets[" + std::to_string(k) + "]." + key;
+}
 
 void check_shape(UserIndex n_users, ItemIndex n_items) {
   if (n_users < 0) throw Error(Code::kInvalidArgument, "must be >= 0", "n_users");
@@ -37,14 +39,17 @@ InteractionMatrix InteractionMatrix::from_triplets(std::vector<Triplet> triplets
   for (std::size_t k = 0; k < n; ++k) {
     const auto& t = triplets[k];
     if (t.user < 0 || t.user >= n_users) {
-      throw Error(Code::kInvalidArgument, "user index " + std::to_string(t.user) + " outside [0, " +
-                                              std::to_string(n_users) + ")", triplet_field(k, "user"));
+      throw Error(Code::kInvalidArgument,
+                  "user index " + std::to_string(t.user) + " outside [0, " + std::to_string(n_users) + ")",
+                  triplet_field(k, "user"));
     }
     if (t.item < 0 || t.item >= n_items) {
-      throw Error(Code::kInvalidArgument, "item index " + std::to_string(t.item) + " outside [0, " +
-                                              std::to_string(n_items) + ")", triplet_field(k, "item"));
+      throw Error(Code::kInvalidArgument,
+                  "item index " + std::to_string(t.item) + " outside [0, " + std::to_string(n_items) + ")",
+                  triplet_field(k, "item"));
     }
-    if (!std::isfinite(t.weight)) throw Error(Code::kInvalidArgument, "must be finite", triplet_field(k, "weight"));
+    if (!std::isfinite(t.weight))
+      throw Error(Code::kInvalidArgument, "must be finite", triplet_field(k, "weight"));
     all_ratings = all_ratings && t.is_rating;
     ++counts[static_cast<std::size_t>(t.user) + 1];
   }
@@ -112,7 +117,8 @@ InteractionMatrix InteractionMatrix::from_triplets(std::vector<Triplet> triplets
 
   // Compact: move each user's aggregated entries down to their final offsets.
   m.row_ptr_.assign(static_cast<std::size_t>(n_users) + 1, 0);
-  for (std::size_t u = 0; u < static_cast<std::size_t>(n_users); ++u) m.row_ptr_[u + 1] = m.row_ptr_[u] + unique[u];
+  for (std::size_t u = 0; u < static_cast<std::size_t>(n_users); ++u)
+    m.row_ptr_[u + 1] = m.row_ptr_[u] + unique[u];
   const auto total = static_cast<std::size_t>(m.row_ptr_.back());
   if (total != n) {
     for (std::size_t u = 0; u < static_cast<std::size_t>(n_users); ++u) {
@@ -136,8 +142,9 @@ InteractionMatrix InteractionMatrix::from_triplets(std::vector<Triplet> triplets
   return m;
 }
 
-InteractionMatrix InteractionMatrix::from_csr(UserIndex n_users, ItemIndex n_items, std::vector<std::int64_t> row_ptr,
-                                              std::vector<ItemIndex> items, std::vector<float> weights,
+InteractionMatrix InteractionMatrix::from_csr(UserIndex n_users, ItemIndex n_items,
+                                              std::vector<std::int64_t> row_ptr, std::vector<ItemIndex> items,
+                                              std::vector<float> weights,
                                               std::vector<std::int64_t> timestamps_us, bool is_rating_data) {
   check_shape(n_users, n_items);
   if (row_ptr.size() != static_cast<std::size_t>(n_users) + 1 || row_ptr.front() != 0 ||
@@ -153,7 +160,8 @@ InteractionMatrix InteractionMatrix::from_csr(UserIndex n_users, ItemIndex n_ite
     if (row_ptr[u + 1] < row_ptr[u]) throw Error(Code::kInvalidArgument, "must be non-decreasing", "row_ptr");
     for (auto k = row_ptr[u]; k < row_ptr[u + 1]; ++k) {
       const auto item = items[static_cast<std::size_t>(k)];
-      if (item < 0 || item >= n_items) throw Error(Code::kInvalidArgument, "item index outside the shape", "items");
+      if (item < 0 || item >= n_items)
+        throw Error(Code::kInvalidArgument, "item index outside the shape", "items");
       if (k > row_ptr[u] && item <= items[static_cast<std::size_t>(k) - 1]) {
         throw Error(Code::kInvalidArgument, "must be sorted ascending and unique within a row", "items");
       }
@@ -170,7 +178,8 @@ InteractionMatrix InteractionMatrix::from_csr(UserIndex n_users, ItemIndex n_ite
   m.items_ = std::move(items);
   m.weights_ = std::move(weights);
   m.timestamps_ = std::move(timestamps_us);
-  m.max_timestamp_ = m.timestamps_.empty() ? 0 : *std::max_element(m.timestamps_.begin(), m.timestamps_.end());
+  m.max_timestamp_ =
+      m.timestamps_.empty() ? 0 : *std::max_element(m.timestamps_.begin(), m.timestamps_.end());
   m.build_csc();
   return m;
 }
@@ -184,7 +193,8 @@ void InteractionMatrix::build_csc() {
   std::vector<std::int64_t> next(col_ptr_.begin(), col_ptr_.end() - 1);
   for (UserIndex u = 0; u < n_users_; ++u) {
     for (auto k = row_ptr_[static_cast<std::size_t>(u)]; k < row_ptr_[static_cast<std::size_t>(u) + 1]; ++k) {
-      const auto pos = static_cast<std::size_t>(next[static_cast<std::size_t>(items_[static_cast<std::size_t>(k)])]++);
+      const auto pos =
+          static_cast<std::size_t>(next[static_cast<std::size_t>(items_[static_cast<std::size_t>(k)])]++);
       col_users_[pos] = u;
       col_weights_[pos] = weights_[static_cast<std::size_t>(k)];
     }
@@ -195,7 +205,8 @@ SparseRow InteractionMatrix::row(UserIndex u) const {
   if (u < 0 || u >= n_users_) throw Error(Code::kNotFound, "no user with index " + std::to_string(u), "user");
   const auto b = static_cast<std::size_t>(row_ptr_[static_cast<std::size_t>(u)]);
   const auto e = static_cast<std::size_t>(row_ptr_[static_cast<std::size_t>(u) + 1]);
-  return {std::span<const ItemIndex>(items_.data() + b, e - b), std::span<const float>(weights_.data() + b, e - b)};
+  return {std::span<const ItemIndex>(items_.data() + b, e - b),
+          std::span<const float>(weights_.data() + b, e - b)};
 }
 
 std::span<const std::int64_t> InteractionMatrix::row_timestamps(UserIndex u) const {

@@ -43,15 +43,18 @@ Split assemble(const InteractionMatrix& m, const std::vector<std::uint8_t>& to_t
     test_ptr[u + 1] = static_cast<std::int64_t>(test_items.size());
   }
   Split split;
-  split.train = InteractionMatrix::from_csr(m.n_users(), m.n_items(), std::move(train_ptr), std::move(train_items),
-                                            std::move(train_weights), std::move(train_ts), m.is_rating_data());
-  split.test = InteractionMatrix::from_csr(m.n_users(), m.n_items(), std::move(test_ptr), std::move(test_items),
-                                           std::move(test_weights), std::move(test_ts), m.is_rating_data());
+  split.train =
+      InteractionMatrix::from_csr(m.n_users(), m.n_items(), std::move(train_ptr), std::move(train_items),
+                                  std::move(train_weights), std::move(train_ts), m.is_rating_data());
+  split.test =
+      InteractionMatrix::from_csr(m.n_users(), m.n_items(), std::move(test_ptr), std::move(test_items),
+                                  std::move(test_weights), std::move(test_ts), m.is_rating_data());
   return split;
 }
 
 /// Marks `count` entries of user u chosen uniformly at random (partial Fisher-Yates).
-void mark_random(std::vector<std::uint8_t>& to_test, std::size_t begin, std::size_t n, std::size_t count, Rng& rng) {
+void mark_random(std::vector<std::uint8_t>& to_test, std::size_t begin, std::size_t n, std::size_t count,
+                 Rng& rng) {
   std::vector<std::uint32_t> order(n);
   std::iota(order.begin(), order.end(), 0u);
   for (std::size_t k = 0; k < count; ++k) {

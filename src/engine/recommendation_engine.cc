@@ -16,7 +16,6 @@ namespace mxn::engine {
 
 namespace {
 
-constexpr std::size_t kMaxTopK = 1000;
 constexpr std::size_t kMinCandidates = 50;  // each model proposes at least this many items for blending
 
 /// The model index of a live item, or -1.

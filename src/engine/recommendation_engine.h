@@ -31,6 +31,9 @@ class Warehouse;
 
 namespace mxn::engine {
 
+/// The largest top_k a request may ask for.
+inline constexpr std::size_t kMaxTopK = 1000;
+
 /// Narrows what a request may return.
 struct Filters {
   std::set<std::string> exclude_items;              // never these

@@ -18,9 +18,9 @@ namespace mxn::eval {
 std::string Metrics::summary() const {
   std::ostringstream s;
   s.precision(4);
-  s << std::fixed << "users=" << users << " precision@" << k << "=" << precision << " recall@" << k << "=" << recall
-    << " ndcg@" << k << "=" << ndcg << " map@" << k << "=" << map << " hr@" << k << "=" << hit_rate << " mrr@" << k
-    << "=" << mrr << " coverage=" << coverage;
+  s << std::fixed << "users=" << users << " precision@" << k << "=" << precision << " recall@" << k << "="
+    << recall << " ndcg@" << k << "=" << ndcg << " map@" << k << "=" << map << " hr@" << k << "=" << hit_rate
+    << " mrr@" << k << "=" << mrr << " coverage=" << coverage;
   return s.str();
 }
 
@@ -29,7 +29,7 @@ Evaluator::Evaluator(EvalOptions options) : options_(options) {
 }
 
 Metrics Evaluator::evaluate(const models::Recommender& model, const data::InteractionMatrix& train,
-                            const data::InteractionMatrix& test) const {
+                            const data::InteractionMatrix& test, std::vector<UserList>* lists_out) const {
   const auto start = std::chrono::steady_clock::now();
   if (train.n_users() != test.n_users() || train.n_items() != test.n_items()) {
     throw Error(Code::kInvalidArgument, "train and test matrices must have the same shape", "test");
@@ -41,7 +41,8 @@ Metrics Evaluator::evaluate(const models::Recommender& model, const data::Intera
   std::vector<UserIndex> users;
   for (UserIndex u = 0; u < test.n_users(); ++u) {
     const auto row = test.row(u);
-    if (std::any_of(row.weights.begin(), row.weights.end(), [](float w) { return w > 0; })) users.push_back(u);
+    if (std::any_of(row.weights.begin(), row.weights.end(), [](float w) { return w > 0; }))
+      users.push_back(u);
   }
   if (options_.max_users > 0 && users.size() > options_.max_users) {
     data::Rng rng(options_.seed, 0xe7a1);
@@ -56,6 +57,7 @@ Metrics Evaluator::evaluate(const models::Recommender& model, const data::Intera
   const std::size_t k = options_.k;
   std::vector<RankingMetrics> per_user(n);
   std::vector<std::vector<ItemIndex>> lists(n);
+  if (lists_out != nullptr) lists_out->assign(n, UserList{});
   std::exception_ptr failure;
   std::mutex failure_mutex;
   const int threads = options_.threads > 0 ? options_.threads : omp_get_max_threads();
@@ -75,6 +77,7 @@ Metrics Evaluator::evaluate(const models::Recommender& model, const data::Intera
       }
       per_user[q] = ranking_metrics(ranked, relevant, k);
       lists[q] = std::move(ranked);
+      if (lists_out != nullptr) (*lists_out)[q] = {u, recs};
     } catch (...) {
       std::lock_guard<std::mutex> lock(failure_mutex);
       if (!failure) failure = std::current_exception();

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "data/interaction_matrix.h"
 #include "models/recommender.h"
@@ -16,8 +17,8 @@ namespace mxn::eval {
 
 struct EvalOptions {
   std::size_t k = 10;
-  int threads = 0;             // 0 = all available
-  std::size_t max_users = 0;   // 0 = every eligible user; else a random sample of this many (by seed)
+  int threads = 0;            // 0 = all available
+  std::size_t max_users = 0;  // 0 = every eligible user; else a random sample of this many (by seed)
   std::uint64_t seed = 42;
 };
 
@@ -38,14 +39,21 @@ struct Metrics {
   std::string summary() const;
 };
 
+/// One evaluated user's top-k list, for writing out (Evaluator::evaluate's optional output).
+struct UserList {
+  UserIndex user = 0;
+  std::vector<models::ScoredItem> items;  // best first
+};
+
 class Evaluator {
  public:
   /// k == 0 is an Error{kInvalidArgument, field "k"}.
   explicit Evaluator(EvalOptions options = {});
 
   /// train and test must have the same shape (Error{kInvalidArgument} otherwise); the model must be fitted.
+  /// lists: when given, receives every evaluated user's top-k list, ordered by user.
   Metrics evaluate(const models::Recommender& model, const data::InteractionMatrix& train,
-                   const data::InteractionMatrix& test) const;
+                   const data::InteractionMatrix& test, std::vector<UserList>* lists = nullptr) const;
 
   const EvalOptions& options() const { return options_; }
 

@@ -5,7 +5,8 @@
 
 namespace mxn::eval {
 
-RankingMetrics ranking_metrics(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant, std::size_t k) {
+RankingMetrics ranking_metrics(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant,
+                               std::size_t k) {
   RankingMetrics m;
   if (relevant.empty() || k == 0) return m;
   const std::size_t n = std::min(k, ranked.size());
@@ -38,13 +39,15 @@ double recall_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex>
 double ndcg_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant, std::size_t k) {
   return ranking_metrics(ranked, relevant, k).ndcg;
 }
-double average_precision_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant, std::size_t k) {
+double average_precision_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant,
+                              std::size_t k) {
   return ranking_metrics(ranked, relevant, k).average_precision;
 }
 double hit_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant, std::size_t k) {
   return ranking_metrics(ranked, relevant, k).hit;
 }
-double reciprocal_rank_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant, std::size_t k) {
+double reciprocal_rank_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant,
+                            std::size_t k) {
   return ranking_metrics(ranked, relevant, k).reciprocal_rank;
 }
 

@@ -26,14 +26,17 @@ struct RankingMetrics {
   double reciprocal_rank = 0;
 };
 
-RankingMetrics ranking_metrics(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant, std::size_t k);
+RankingMetrics ranking_metrics(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant,
+                               std::size_t k);
 
 double precision_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant, std::size_t k);
 double recall_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant, std::size_t k);
 double ndcg_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant, std::size_t k);
-double average_precision_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant, std::size_t k);
+double average_precision_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant,
+                              std::size_t k);
 double hit_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant, std::size_t k);
-double reciprocal_rank_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant, std::size_t k);
+double reciprocal_rank_at_k(std::span<const ItemIndex> ranked, std::span<const ItemIndex> relevant,
+                            std::size_t k);
 
 /// Share of the catalog (n_items) that appears in at least one list.
 double catalog_coverage(const std::vector<std::vector<ItemIndex>>& lists, ItemIndex n_items);

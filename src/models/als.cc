@@ -26,14 +26,17 @@ struct SparseSide {
 };
 
 /// Solves every row of `target` against `fixed`; when `losses` is given, stores each row's loss term.
-void solve_side(FactorMatrix& target, const FactorMatrix& fixed, const SparseSide& side, const FactorMatrix& gram,
-                const AlsParams& params, bool explicit_mode, int threads, std::vector<double>* losses) {
+void solve_side(FactorMatrix& target, const FactorMatrix& fixed, const SparseSide& side,
+                const FactorMatrix& gram, const AlsParams& params, bool explicit_mode, int threads,
+                std::vector<double>* losses) {
   const int k = static_cast<int>(target.cols());
   const auto rows = static_cast<std::int64_t>(target.rows());
   const auto lambda = static_cast<float>(params.regularization);
   const auto alpha = static_cast<float>(params.alpha);
   const auto nnz = static_cast<std::size_t>(side.ptr.back());
-  const bool parallel = (static_cast<std::size_t>(rows) * static_cast<std::size_t>(k) + nnz) * static_cast<std::size_t>(k) > kMinParallelWork;
+  const bool parallel =
+      (static_cast<std::size_t>(rows) * static_cast<std::size_t>(k) + nnz) * static_cast<std::size_t>(k) >
+      kMinParallelWork;
 #pragma omp parallel num_threads(threads) if (parallel)
   {
     std::vector<float> work;
@@ -71,9 +74,9 @@ Als::Als(AlsParams params, std::string_view field_prefix) : params_(std::move(pa
 
 std::string Als::params_text() const {
   std::ostringstream s;
-  s << "factors=" << params_.factors << " regularization=" << params_.regularization << " alpha=" << params_.alpha
-    << " iterations=" << params_.iterations << " cg_steps=" << params_.cg_steps << " feedback=" << params_.feedback
-    << " seed=" << params_.seed;
+  s << "factors=" << params_.factors << " regularization=" << params_.regularization
+    << " alpha=" << params_.alpha << " iterations=" << params_.iterations << " cg_steps=" << params_.cg_steps
+    << " feedback=" << params_.feedback << " seed=" << params_.seed;
   return s.str();
 }
 
@@ -132,7 +135,8 @@ Eigen::VectorXf Als::fold_in(const data::SparseRow& live_row) const {
   return x;
 }
 
-std::vector<ScoredItem> Als::recommend(const data::SparseRow& row, std::size_t k, const ItemFilter& exclude) const {
+std::vector<ScoredItem> Als::recommend(const data::SparseRow& row, std::size_t k,
+                                       const ItemFilter& exclude) const {
   const Eigen::VectorXf x = fold_in(row);
   if (x.isZero(0)) return {};
   return recommend_by_factors(items_, {x.data(), static_cast<std::size_t>(x.size())}, {}, k, exclude);
@@ -173,7 +177,8 @@ void Als::load(ModelReader& in) {
   p.seed = b.read<std::uint64_t>("als seed");
   std::vector<FieldError> problems;
   p.validate("als", problems);
-  if (!problems.empty()) throw Error(Code::kCorrupt, "model file holds invalid params: " + std::string(Error(problems).what()));
+  if (!problems.empty())
+    throw Error(Code::kCorrupt, "model file holds invalid params: " + std::string(Error(problems).what()));
   const bool explicit_mode = b.read<std::uint8_t>("als mode") != 0;
   FactorMatrix items = read_factors(b, "als item factors", -1, p.factors);
   auto history = b.read_vector<double>("als loss history");

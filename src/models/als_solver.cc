@@ -1,5 +1,6 @@
 // GCC 12 reports a false -Wmaybe-uninitialized inside its own AVX-512 intrinsics when Eigen's double
-// reductions are inlined here (GCC bug 105593); the diagnostic is about the compiler's headers, not this code.
+// reductions are inlined here (GCC bug 105593); the diagnostic is about the compiler's headers, not this
+// code.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
@@ -71,7 +72,8 @@ constexpr float kResidualEpsilon = 1e-20f;
 /// part of A v; each pass first computes all the row's dot products (independent, so they pipeline),
 /// then accumulates. work: r, p, ap (k each), then per-entry scratch (n dots).
 template <int K>
-void cg_loop(const AlsRow& row, const float* gram, float diag, const float* coef, int steps, float* x, float* work) {
+void cg_loop(const AlsRow& row, const float* gram, float diag, const float* coef, int steps, float* x,
+             float* work) {
   const int k = K > 0 ? K : row.k;
   const std::size_t n = row.indices.size();
   float* r = work;
@@ -124,7 +126,8 @@ void row_dots(const AlsRow& row, const float* x, float* d, int k) {
 }
 
 template <int K>
-void cg_implicit(const AlsRow& row, const float* gram, float alpha, int steps, float* x, std::vector<float>& scratch) {
+void cg_implicit(const AlsRow& row, const float* gram, float alpha, int steps, float* x,
+                 std::vector<float>& scratch) {
   const int k = K > 0 ? K : row.k;
   const std::size_t n = row.indices.size();
   scratch.resize(static_cast<std::size_t>(3 * k) + 2 * n);
@@ -205,19 +208,26 @@ void solve_dense(Eigen::MatrixXd& a, Eigen::VectorXd& b, float* x) {
   } else {
     sol = a.ldlt().solve(b);
   }
-  for (Eigen::Index f = 0; f < sol.size(); ++f) x[f] = std::isfinite(sol[f]) ? static_cast<float>(sol[f]) : 0.0f;
+  for (Eigen::Index f = 0; f < sol.size(); ++f)
+    x[f] = std::isfinite(sol[f]) ? static_cast<float>(sol[f]) : 0.0f;
 }
 
 }  // namespace
 
-void als_cg_implicit(const AlsRow& row, const float* gram, float alpha, int steps, float* x, std::vector<float>& work) {
+void als_cg_implicit(const AlsRow& row, const float* gram, float alpha, int steps, float* x,
+                     std::vector<float>& work) {
 #define MXN_CALL(K) cg_implicit<K>(row, gram, alpha, steps, x, work)
   switch (row.k) {
-    case 16: return MXN_CALL(16);
-    case 32: return MXN_CALL(32);
-    case 64: return MXN_CALL(64);
-    case 128: return MXN_CALL(128);
-    default: return MXN_CALL(0);
+    case 16:
+      return MXN_CALL(16);
+    case 32:
+      return MXN_CALL(32);
+    case 64:
+      return MXN_CALL(64);
+    case 128:
+      return MXN_CALL(128);
+    default:
+      return MXN_CALL(0);
   }
 #undef MXN_CALL
 }
@@ -225,11 +235,16 @@ void als_cg_implicit(const AlsRow& row, const float* gram, float alpha, int step
 void als_cg_explicit(const AlsRow& row, float lambda, int steps, float* x, std::vector<float>& work) {
 #define MXN_CALL(K) cg_explicit<K>(row, lambda, steps, x, work)
   switch (row.k) {
-    case 16: return MXN_CALL(16);
-    case 32: return MXN_CALL(32);
-    case 64: return MXN_CALL(64);
-    case 128: return MXN_CALL(128);
-    default: return MXN_CALL(0);
+    case 16:
+      return MXN_CALL(16);
+    case 32:
+      return MXN_CALL(32);
+    case 64:
+      return MXN_CALL(64);
+    case 128:
+      return MXN_CALL(128);
+    default:
+      return MXN_CALL(0);
   }
 #undef MXN_CALL
 }
@@ -237,11 +252,16 @@ void als_cg_explicit(const AlsRow& row, float lambda, int steps, float* x, std::
 double als_loss_implicit(const AlsRow& row, const float* gram, float alpha, const float* x) {
 #define MXN_CALL(K) loss_implicit<K>(row, gram, alpha, x)
   switch (row.k) {
-    case 16: return MXN_CALL(16);
-    case 32: return MXN_CALL(32);
-    case 64: return MXN_CALL(64);
-    case 128: return MXN_CALL(128);
-    default: return MXN_CALL(0);
+    case 16:
+      return MXN_CALL(16);
+    case 32:
+      return MXN_CALL(32);
+    case 64:
+      return MXN_CALL(64);
+    case 128:
+      return MXN_CALL(128);
+    default:
+      return MXN_CALL(0);
   }
 #undef MXN_CALL
 }
@@ -249,11 +269,16 @@ double als_loss_implicit(const AlsRow& row, const float* gram, float alpha, cons
 double als_loss_explicit(const AlsRow& row, float lambda, const float* x) {
 #define MXN_CALL(K) loss_explicit<K>(row, lambda, x)
   switch (row.k) {
-    case 16: return MXN_CALL(16);
-    case 32: return MXN_CALL(32);
-    case 64: return MXN_CALL(64);
-    case 128: return MXN_CALL(128);
-    default: return MXN_CALL(0);
+    case 16:
+      return MXN_CALL(16);
+    case 32:
+      return MXN_CALL(32);
+    case 64:
+      return MXN_CALL(64);
+    case 128:
+      return MXN_CALL(128);
+    default:
+      return MXN_CALL(0);
   }
 #undef MXN_CALL
 }
@@ -264,7 +289,8 @@ void als_exact_implicit(const AlsRow& row, const float* gram, float alpha, float
   const int k = row.k;
   std::size_t n = 0;
   for (float w : row.weights) n += w != 0 ? 1 : 0;
-  Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> scaled(static_cast<Eigen::Index>(n), k);
+  Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> scaled(static_cast<Eigen::Index>(n),
+                                                                               k);
   Eigen::VectorXd b = Eigen::VectorXd::Zero(k);
   Eigen::Index q = 0;
   for (std::size_t j = 0; j < row.indices.size(); ++j) {

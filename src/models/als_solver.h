@@ -18,15 +18,16 @@ namespace mxn::models {
 
 /// One row of the problem: which rows of the fixed factor matrix it touches, with what weights.
 struct AlsRow {
-  const float* factors = nullptr;          // fixed side, n x k row-major
+  const float* factors = nullptr;  // fixed side, n x k row-major
   int k = 0;
-  std::span<const std::int32_t> indices;   // rows of `factors`, all valid
-  std::span<const float> weights;          // aligned with indices
+  std::span<const std::int32_t> indices;  // rows of `factors`, all valid
+  std::span<const float> weights;         // aligned with indices
 };
 
 /// `steps` CG steps on the implicit system from x (updated in place). gram: k x k row-major YᵀY + λI.
 /// work: scratch, grown to 3k + 2n floats as needed (reuse one per thread).
-void als_cg_implicit(const AlsRow& row, const float* gram, float alpha, int steps, float* x, std::vector<float>& work);
+void als_cg_implicit(const AlsRow& row, const float* gram, float alpha, int steps, float* x,
+                     std::vector<float>& work);
 /// `steps` CG steps on the explicit system from x. An empty row sets x to 0.
 void als_cg_explicit(const AlsRow& row, float lambda, int steps, float* x, std::vector<float>& work);
 

@@ -66,11 +66,16 @@ using FoldStep = void (*)(float*, const float*, const float*, float, float, floa
 template <class Fn, template <int> class Pick>
 Fn dispatch(int k) {
   switch (k) {
-    case 16: return Pick<16>::fn;
-    case 32: return Pick<32>::fn;
-    case 64: return Pick<64>::fn;
-    case 128: return Pick<128>::fn;
-    default: return Pick<0>::fn;
+    case 16:
+      return Pick<16>::fn;
+    case 32:
+      return Pick<32>::fn;
+    case 64:
+      return Pick<64>::fn;
+    case 128:
+      return Pick<128>::fn;
+    default:
+      return Pick<0>::fn;
   }
 }
 template <int K>
@@ -156,8 +161,9 @@ void Bpr::fit(const data::InteractionMatrix& m, const FitOptions& options) {
         const int t = omp_get_thread_num();
         const int team = omp_get_num_threads();
         data::Rng& rng = rngs[static_cast<std::size_t>(t)];
-        const std::uint64_t share = n_pos / static_cast<std::uint64_t>(team) +
-                                    (static_cast<std::uint64_t>(t) < n_pos % static_cast<std::uint64_t>(team) ? 1 : 0);
+        const std::uint64_t share =
+            n_pos / static_cast<std::uint64_t>(team) +
+            (static_cast<std::uint64_t>(t) < n_pos % static_cast<std::uint64_t>(team) ? 1 : 0);
         double loss = 0;
         std::uint64_t done = 0;
         // Draws are pipelined: the entry two draws ahead is prefetched, then the user one draw ahead.
@@ -171,7 +177,8 @@ void Bpr::fit(const data::InteractionMatrix& m, const FitOptions& options) {
           __builtin_prefetch(&pos_user[ahead2]);
           {
             const auto next_user = static_cast<std::size_t>(pos_user[ahead1]);
-            const char* next_factors = reinterpret_cast<const char*>(users_.data() + static_cast<std::ptrdiff_t>(next_user) * k);
+            const char* next_factors =
+                reinterpret_cast<const char*>(users_.data() + static_cast<std::ptrdiff_t>(next_user) * k);
             for (int line = 0; line < k * 4; line += 64) __builtin_prefetch(next_factors + line, 1);
             __builtin_prefetch(&pos_ptr[next_user]);
           }
@@ -194,15 +201,18 @@ void Bpr::fit(const data::InteractionMatrix& m, const FitOptions& options) {
             }
             for (ItemIndex item : {pick_i[q], pick_j[q]}) {
               if (item < 0) continue;
-              const char* row = reinterpret_cast<const char*>(items_.data() + static_cast<std::ptrdiff_t>(item) * k);
+              const char* row =
+                  reinterpret_cast<const char*>(items_.data() + static_cast<std::ptrdiff_t>(item) * k);
               for (int line = 0; line < k * 4; line += 64) __builtin_prefetch(row + line, 1);
             }
           }
           for (std::uint64_t q = 0; q < batch; ++q) {
             const ItemIndex i = pick_i[q], j = pick_j[q];
             if (j < 0) continue;
-            loss += step(pu, items_.data() + static_cast<std::ptrdiff_t>(i) * k, items_.data() + static_cast<std::ptrdiff_t>(j) * k,
-                         &bias_[static_cast<std::size_t>(i)], &bias_[static_cast<std::size_t>(j)], lr, reg, k);
+            loss +=
+                step(pu, items_.data() + static_cast<std::ptrdiff_t>(i) * k,
+                     items_.data() + static_cast<std::ptrdiff_t>(j) * k, &bias_[static_cast<std::size_t>(i)],
+                     &bias_[static_cast<std::size_t>(j)], lr, reg, k);
             ++done;
           }
           s += batch;
@@ -260,14 +270,16 @@ Eigen::VectorXf Bpr::fold_in(const data::SparseRow& live_row) const {
         }
       }
       if (j < 0) continue;
-      step(u.data(), item_data + static_cast<std::ptrdiff_t>(i) * k, item_data + static_cast<std::ptrdiff_t>(j) * k,
-           bias_[static_cast<std::size_t>(i)], bias_[static_cast<std::size_t>(j)], lr, reg, k);
+      step(u.data(), item_data + static_cast<std::ptrdiff_t>(i) * k,
+           item_data + static_cast<std::ptrdiff_t>(j) * k, bias_[static_cast<std::size_t>(i)],
+           bias_[static_cast<std::size_t>(j)], lr, reg, k);
     }
   }
   return u;
 }
 
-std::vector<ScoredItem> Bpr::recommend(const data::SparseRow& row, std::size_t k, const ItemFilter& exclude) const {
+std::vector<ScoredItem> Bpr::recommend(const data::SparseRow& row, std::size_t k,
+                                       const ItemFilter& exclude) const {
   const Eigen::VectorXf u = fold_in(row);
   if (u.isZero(0)) return {};
   return recommend_by_factors(items_, {u.data(), static_cast<std::size_t>(u.size())}, bias_, k, exclude);
@@ -306,10 +318,12 @@ void Bpr::load(ModelReader& in) {
   p.seed = b.read<std::uint64_t>("bpr seed");
   std::vector<FieldError> problems;
   p.validate("bpr", problems);
-  if (!problems.empty()) throw Error(Code::kCorrupt, "model file holds invalid params: " + std::string(Error(problems).what()));
+  if (!problems.empty())
+    throw Error(Code::kCorrupt, "model file holds invalid params: " + std::string(Error(problems).what()));
   FactorMatrix items = read_factors(b, "bpr item factors", -1, p.factors);
   auto bias = b.read_vector<float>("bpr item bias");
-  if (static_cast<Eigen::Index>(bias.size()) != items.rows()) throw Error(Code::kCorrupt, "bpr item bias has the wrong length");
+  if (static_cast<Eigen::Index>(bias.size()) != items.rows())
+    throw Error(Code::kCorrupt, "bpr item bias has the wrong length");
   auto history = b.read_vector<double>("bpr loss history");
   in.end();
 

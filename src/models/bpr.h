@@ -29,7 +29,8 @@ class Bpr final : public Recommender {
 
   std::string_view type_name() const override { return kTypeName; }
   void fit(const data::InteractionMatrix& interactions, const FitOptions& options) override;
-  std::vector<ScoredItem> recommend(const data::SparseRow& row, std::size_t k, const ItemFilter& exclude) const override;
+  std::vector<ScoredItem> recommend(const data::SparseRow& row, std::size_t k,
+                                    const ItemFilter& exclude) const override;
   /// Cosine similarity of item factors.
   std::vector<ScoredItem> similar_items(ItemIndex item, std::size_t k) const override;
   void save(ModelWriter& out) const override;

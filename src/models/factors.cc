@@ -55,16 +55,18 @@ std::vector<float> row_norms(const FactorMatrix& m) {
 }
 
 std::vector<ScoredItem> recommend_by_factors(const FactorMatrix& items, std::span<const float> user,
-                                             std::span<const float> bias, std::size_t k, const ItemFilter& exclude) {
+                                             std::span<const float> bias, std::size_t k,
+                                             const ItemFilter& exclude) {
   MXN_CHECK(static_cast<Eigen::Index>(user.size()) == items.cols(), "user vector size");
   Eigen::Map<const Eigen::VectorXf> u(user.data(), static_cast<Eigen::Index>(user.size()));
   Eigen::VectorXf scores = items * u;
-  if (!bias.empty()) scores += Eigen::Map<const Eigen::VectorXf>(bias.data(), static_cast<Eigen::Index>(bias.size()));
+  if (!bias.empty())
+    scores += Eigen::Map<const Eigen::VectorXf>(bias.data(), static_cast<Eigen::Index>(bias.size()));
   return top_k(std::span<const float>(scores.data(), static_cast<std::size_t>(scores.size())), k, exclude);
 }
 
-std::vector<ScoredItem> similar_by_cosine(const FactorMatrix& items, std::span<const float> norms, ItemIndex item,
-                                          std::size_t k) {
+std::vector<ScoredItem> similar_by_cosine(const FactorMatrix& items, std::span<const float> norms,
+                                          ItemIndex item, std::size_t k) {
   if (item < 0 || item >= items.rows()) {
     throw Error(Code::kNotFound, "no item with index " + std::to_string(item), "item");
   }
@@ -81,14 +83,17 @@ std::vector<ScoredItem> similar_by_cosine(const FactorMatrix& items, std::span<c
 void write_factors(BinaryWriter& out, const FactorMatrix& m) {
   out.write<std::int64_t>(m.rows());
   out.write<std::int64_t>(m.cols());
-  out.stream().write(reinterpret_cast<const char*>(m.data()), static_cast<std::streamsize>(m.size() * sizeof(float)));
+  out.stream().write(reinterpret_cast<const char*>(m.data()),
+                     static_cast<std::streamsize>(m.size() * sizeof(float)));
 }
 
 FactorMatrix read_factors(BinaryReader& in, std::string_view what, Eigen::Index rows, Eigen::Index cols) {
   const auto r = in.read<std::int64_t>(what);
   const auto c = in.read<std::int64_t>(what);
-  if (r < 0 || c < 0 || (rows >= 0 && r != rows) || (cols >= 0 && c != cols) || (c > 0 && r > (std::int64_t{1} << 34) / c)) {
-    throw Error(Code::kCorrupt, "unexpected shape " + std::to_string(r) + " x " + std::to_string(c) + " of " + std::string(what));
+  if (r < 0 || c < 0 || (rows >= 0 && r != rows) || (cols >= 0 && c != cols) ||
+      (c > 0 && r > (std::int64_t{1} << 34) / c)) {
+    throw Error(Code::kCorrupt, "unexpected shape " + std::to_string(r) + " x " + std::to_string(c) + " of " +
+                                    std::string(what));
   }
   FactorMatrix m(r, c);
   in.stream().read(reinterpret_cast<char*>(m.data()), static_cast<std::streamsize>(m.size() * sizeof(float)));

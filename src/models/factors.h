@@ -29,12 +29,13 @@ std::vector<float> row_norms(const FactorMatrix& m);
 
 /// Scores every item as items · user (+ bias[i] when bias is non-empty) and selects the top k.
 std::vector<ScoredItem> recommend_by_factors(const FactorMatrix& items, std::span<const float> user,
-                                             std::span<const float> bias, std::size_t k, const ItemFilter& exclude);
+                                             std::span<const float> bias, std::size_t k,
+                                             const ItemFilter& exclude);
 
 /// The k items whose factor vectors have the highest cosine with `item`'s (never `item` itself; items
 /// with a zero vector score 0). norms: row_norms(items).
-std::vector<ScoredItem> similar_by_cosine(const FactorMatrix& items, std::span<const float> norms, ItemIndex item,
-                                          std::size_t k);
+std::vector<ScoredItem> similar_by_cosine(const FactorMatrix& items, std::span<const float> norms,
+                                          ItemIndex item, std::size_t k);
 
 void write_factors(BinaryWriter& out, const FactorMatrix& m);
 /// Reads what write_factors wrote; the shape must be rows x cols when those are >= 0 (else Error{kCorrupt}).

@@ -20,8 +20,8 @@ ItemKnn::ItemKnn(ItemKnnParams params, std::string_view field_prefix) : params_(
 
 std::string ItemKnn::params_text() const {
   std::ostringstream s;
-  s << "similarity=" << params_.similarity << " neighbors=" << params_.neighbors << " shrinkage=" << params_.shrinkage
-    << " bm25_k1=" << params_.bm25_k1 << " bm25_b=" << params_.bm25_b;
+  s << "similarity=" << params_.similarity << " neighbors=" << params_.neighbors
+    << " shrinkage=" << params_.shrinkage << " bm25_k1=" << params_.bm25_k1 << " bm25_b=" << params_.bm25_b;
   return s.str();
 }
 
@@ -40,20 +40,23 @@ void ItemKnn::fit(const data::InteractionMatrix& m, const FitOptions& options) {
 }
 
 std::span<const ItemIndex> ItemKnn::neighbor_items(ItemIndex item) const {
-  if (item < 0 || item >= n_items_) throw Error(Code::kNotFound, "no item with index " + std::to_string(item), "item");
+  if (item < 0 || item >= n_items_)
+    throw Error(Code::kNotFound, "no item with index " + std::to_string(item), "item");
   const auto b = static_cast<std::size_t>(ptr_[static_cast<std::size_t>(item)]);
   const auto e = static_cast<std::size_t>(ptr_[static_cast<std::size_t>(item) + 1]);
   return {neighbors_.data() + b, e - b};
 }
 
 std::span<const float> ItemKnn::neighbor_similarities(ItemIndex item) const {
-  if (item < 0 || item >= n_items_) throw Error(Code::kNotFound, "no item with index " + std::to_string(item), "item");
+  if (item < 0 || item >= n_items_)
+    throw Error(Code::kNotFound, "no item with index " + std::to_string(item), "item");
   const auto b = static_cast<std::size_t>(ptr_[static_cast<std::size_t>(item)]);
   const auto e = static_cast<std::size_t>(ptr_[static_cast<std::size_t>(item) + 1]);
   return {similarities_.data() + b, e - b};
 }
 
-std::vector<ScoredItem> ItemKnn::recommend(const data::SparseRow& row, std::size_t k, const ItemFilter& exclude) const {
+std::vector<ScoredItem> ItemKnn::recommend(const data::SparseRow& row, std::size_t k,
+                                           const ItemFilter& exclude) const {
   if (!fitted_) throw Error(Code::kFailedPrecondition, "model 'item_knn' is not fitted");
   row.validate();
   std::vector<float> scores(static_cast<std::size_t>(n_items_), 0.0f);
@@ -113,7 +116,8 @@ void ItemKnn::load(ModelReader& in) {
   p.bm25_b = b.read<double>("item_knn bm25_b");
   std::vector<FieldError> problems;
   p.validate("knn", problems);
-  if (!problems.empty()) throw Error(Code::kCorrupt, "model file holds invalid params: " + std::string(Error(problems).what()));
+  if (!problems.empty())
+    throw Error(Code::kCorrupt, "model file holds invalid params: " + std::string(Error(problems).what()));
   const auto n_items = b.read<std::int32_t>("item_knn n_items");
   auto ptr = b.read_vector<std::int64_t>("item_knn offsets");
   auto neighbors = b.read_vector<ItemIndex>("item_knn neighbours");

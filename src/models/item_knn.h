@@ -30,7 +30,8 @@ class ItemKnn final : public Recommender {
 
   std::string_view type_name() const override { return kTypeName; }
   void fit(const data::InteractionMatrix& interactions, const FitOptions& options) override;
-  std::vector<ScoredItem> recommend(const data::SparseRow& row, std::size_t k, const ItemFilter& exclude) const override;
+  std::vector<ScoredItem> recommend(const data::SparseRow& row, std::size_t k,
+                                    const ItemFilter& exclude) const override;
   /// The item's stored neighbours (at most params.neighbors), best first.
   std::vector<ScoredItem> similar_items(ItemIndex item, std::size_t k) const override;
   void save(ModelWriter& out) const override;

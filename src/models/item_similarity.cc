@@ -32,7 +32,9 @@ struct Candidate {
 };
 
 /// a ranks before b: higher similarity, then lower index.
-inline bool better(const Candidate& a, const Candidate& b) { return a.sim > b.sim || (a.sim == b.sim && a.item < b.item); }
+inline bool better(const Candidate& a, const Candidate& b) {
+  return a.sim > b.sim || (a.sim == b.sim && a.item < b.item);
+}
 
 /// One entry of a user's row as the kernel reads it: the item and the value the measure works on.
 struct Entry {
@@ -41,16 +43,33 @@ struct Entry {
 };
 
 struct Prepared {
-  std::vector<Entry> entries;          // CSR order; cosine/bm25 values already divided by the item norm
-  std::vector<std::int32_t> col_pos;   // CSC order: position of the (user, item) entry within the user's row
-  std::vector<float> item_sq;          // euclidean: |column|²; jaccard: number of users
-  std::vector<std::int64_t> work;      // per item: entries after it in its users' rows (pairs it computes)
+  std::vector<Entry> entries;         // CSR order; cosine/bm25 values already divided by the item norm
+  std::vector<std::int32_t> col_pos;  // CSC order: position of the (user, item) entry within the user's row
+  std::vector<float> item_sq;         // |column|² of the values (jaccard: number of users)
+  std::vector<std::int64_t> work;     // per item: entries after it in its users' rows (pairs it computes)
 };
 
 inline float bm25(float w, float len_norm, float k1, float idf) {
   const float a = std::fabs(w);
   const float v = a * (k1 + 1.0f) / (len_norm + a) * idf;
   return w < 0 ? -v : v;
+}
+
+/// Similarity of a pair from its accumulated dot product `dot` and common-user count `n` (counted only
+/// when shrinkage or euclidean needs it). sq_*: the items' |column|² (jaccard: user counts).
+inline float similarity(Measure measure, float dot, float n, float sq_i, float sq_j, float shrink) {
+  float sim = dot;  // cosine and bm25: the values are already normalised
+  if (measure == Measure::kJaccard) {
+    const float uni = sq_i + sq_j - dot;
+    sim = uni > 0 ? dot / uni : 0.0f;
+  } else if (measure == Measure::kEuclidean) {
+    sim = 1.0f / (1.0f + std::sqrt(std::max(0.0f, sq_i + sq_j - 2.0f * dot)));
+  }
+  if (shrink > 0) {
+    const float common = measure == Measure::kJaccard ? dot : n;
+    sim *= common / (common + shrink);
+  }
+  return sim;
 }
 
 Prepared prepare(const data::InteractionMatrix& m, Measure measure, const ItemKnnParams& params) {
@@ -76,7 +95,8 @@ Prepared prepare(const data::InteractionMatrix& m, Measure measure, const ItemKn
     avg = n_items > 0 ? avg / static_cast<double>(n_items) : 0.0;
     len_norm.resize(n_items);
     for (std::size_t i = 0; i < n_items; ++i) {
-      len_norm[i] = static_cast<float>(params.bm25_k1 * ((1.0 - params.bm25_b) + (avg > 0 ? params.bm25_b * len[i] / avg : 0.0)));
+      len_norm[i] = static_cast<float>(
+          params.bm25_k1 * ((1.0 - params.bm25_b) + (avg > 0 ? params.bm25_b * len[i] / avg : 0.0)));
     }
   }
   const auto k1 = static_cast<float>(params.bm25_k1);
@@ -93,11 +113,11 @@ Prepared prepare(const data::InteractionMatrix& m, Measure measure, const ItemKn
   }
   if (measure == Measure::kCosine || measure == Measure::kBm25) {
     std::vector<float> scale(n_items);
-    for (std::size_t i = 0; i < n_items; ++i) scale[i] = sq[i] > 0 ? static_cast<float>(1.0 / std::sqrt(sq[i])) : 0.0f;
+    for (std::size_t i = 0; i < n_items; ++i)
+      scale[i] = sq[i] > 0 ? static_cast<float>(1.0 / std::sqrt(sq[i])) : 0.0f;
     for (auto& e : p.entries) e.value *= scale[static_cast<std::size_t>(e.item)];
-  } else {
-    p.item_sq.assign(sq.begin(), sq.end());
   }
+  p.item_sq.assign(sq.begin(), sq.end());
   // Position of each CSC entry inside its user's row (the CSC lists users in CSR order).
   p.col_pos.resize(m.nnz());
   p.work.assign(n_items, 0);
@@ -105,7 +125,8 @@ Prepared prepare(const data::InteractionMatrix& m, Measure measure, const ItemKn
   for (std::size_t u = 0; u < n_users; ++u) {
     for (auto e = ptr[u]; e < ptr[u + 1]; ++e) {
       p.work[static_cast<std::size_t>(items[static_cast<std::size_t>(e)])] += ptr[u + 1] - e - 1;
-      p.col_pos[static_cast<std::size_t>(next[static_cast<std::size_t>(items[static_cast<std::size_t>(e)])]++)] =
+      p.col_pos[static_cast<std::size_t>(
+          next[static_cast<std::size_t>(items[static_cast<std::size_t>(e)])]++)] =
           static_cast<std::int32_t>(e - ptr[u]);
     }
   }
@@ -114,15 +135,18 @@ Prepared prepare(const data::InteractionMatrix& m, Measure measure, const ItemKn
 
 /// Bounded top-K lists of every item. Each list is a buffer of 2K candidates cut back to its best K
 /// (nth_element) when full, so an accepted offer costs O(1) amortised; once a list has been cut, offers
-/// below its K-th best similarity are rejected at once. A table is either private to one thread, or
-/// shared (locked: a spin lock per item, taken only by offers that pass the threshold).
+/// below its K-th best similarity (its floor) are dropped. A table is either private to one thread
+/// (its floors may be read directly to reject offers early), or shared by all threads (every access
+/// to an item's list under that item's spin lock).
 class TopKTable {
  public:
   TopKTable(std::size_t n_items, std::size_t k, bool shared)
-      : k_(k), shared_(shared), buffers_(n_items * 2 * k), sizes_(n_items, 0), floors_(n_items),
-        locks_(shared ? n_items : 0) {
-    for (auto& f : floors_) f.store(-std::numeric_limits<float>::infinity(), std::memory_order_relaxed);
-  }
+      : k_(k),
+        shared_(shared),
+        buffers_(n_items * 2 * k),
+        sizes_(n_items, 0),
+        floors_(n_items, -std::numeric_limits<float>::infinity()),
+        locks_(shared ? n_items : 0) {}
 
   void offer(ItemIndex owner, const Candidate* candidates, std::size_t n) {
     const auto o = static_cast<std::size_t>(owner);
@@ -133,28 +157,26 @@ class TopKTable {
     Candidate* buffer = buffers_.data() + o * 2 * k_;
     auto& size = sizes_[o];
     for (std::size_t q = 0; q < n; ++q) {
-      if (candidates[q].sim < floors_[o].load(std::memory_order_relaxed)) continue;
+      if (candidates[q].sim < floors_[o]) continue;
       buffer[size++] = candidates[q];
       if (size == 2 * k_) {
         std::nth_element(buffer, buffer + (k_ - 1), buffer + size, better);
         size = k_;
-        floors_[o].store(buffer[k_ - 1].sim, std::memory_order_relaxed);
+        floors_[o] = buffer[k_ - 1].sim;
       }
     }
     if (shared_) locks_[o].clear(std::memory_order_release);
   }
   void offer(ItemIndex owner, ItemIndex other, float sim) {
-    if (sim < floors_[static_cast<std::size_t>(owner)].load(std::memory_order_relaxed)) return;
     const Candidate c{other, sim};
     offer(owner, &c, 1);
   }
 
-  /// True when `sim` may enter `owner`'s list (a lock-free pre-check; offer() checks again).
-  bool passes(ItemIndex owner, float sim) const {
-    return sim >= floors_[static_cast<std::size_t>(owner)].load(std::memory_order_relaxed);
-  }
+  /// Floors of every list for early rejection; null for a shared table (read only under the locks).
+  const float* floors() const { return shared_ ? nullptr : floors_.data(); }
   /// Prefetches where the next offer to `owner` will be written (`stage` 0: its size, 1: its slot).
   void prefetch(ItemIndex owner, int stage) const {
+    if (shared_) return;
     const auto o = static_cast<std::size_t>(owner);
     if (stage == 0) {
       __builtin_prefetch(&sizes_[o], 1);
@@ -163,16 +185,16 @@ class TopKTable {
     }
   }
 
-  /// Item i's candidates (at most 2K, unordered).
+  /// Item i's candidates (at most 2K, unordered). Only once no thread offers any more.
   std::span<Candidate> candidates(std::size_t i) { return {buffers_.data() + i * 2 * k_, sizes_[i]}; }
 
  private:
   std::size_t k_;
   bool shared_;
-  std::vector<Candidate> buffers_;          // 2K per item
+  std::vector<Candidate> buffers_;  // 2K per item
   std::vector<std::size_t> sizes_;
-  std::vector<std::atomic<float>> floors_;  // K-th best similarity after the last cut (-inf before)
-  std::vector<std::atomic_flag> locks_;     // shared tables only
+  std::vector<float> floors_;            // K-th best similarity after the last cut (-inf before)
+  std::vector<std::atomic_flag> locks_;  // shared tables only
 };
 
 /// The best K of every item over all tables, best first.
@@ -187,7 +209,9 @@ NeighborLists merge(std::vector<std::unique_ptr<TopKTable>>& tables, std::size_t
       all.insert(all.end(), c.begin(), c.end());
     }
     const std::size_t kept = std::min(all.size(), k);
-    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(kept), all.end(), better);
+    if (kept < all.size())
+      std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(kept - 1), all.end(), better);
+    std::sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(kept), better);
     for (std::size_t q = 0; q < kept; ++q) {
       out.items.push_back(all[q].item);
       out.similarities.push_back(all[q].sim);
@@ -201,9 +225,11 @@ constexpr std::size_t kPrefetchUsers = 4;
 
 }  // namespace
 
-NeighborLists item_neighbors(const data::InteractionMatrix& m, const ItemKnnParams& params, const NeighborOptions& options) {
+NeighborLists item_neighbors(const data::InteractionMatrix& m, const ItemKnnParams& params,
+                             const NeighborOptions& options) {
   const auto n_items = static_cast<std::size_t>(m.n_items());
-  const std::size_t max_k = n_items > 0 ? std::min<std::size_t>(static_cast<std::size_t>(params.neighbors), n_items - 1) : 0;
+  const std::size_t max_k =
+      n_items > 0 ? std::min<std::size_t>(static_cast<std::size_t>(params.neighbors), n_items - 1) : 0;
   NeighborLists empty;
   empty.ptr.assign(n_items + 1, 0);
   if (max_k == 0) return empty;
@@ -222,18 +248,22 @@ NeighborLists item_neighbors(const data::InteractionMatrix& m, const ItemKnnPara
   std::vector<ItemIndex> order(n_items);
   std::iota(order.begin(), order.end(), 0);
   data::Rng rng(0x6b6e6e);
-  for (std::size_t q = n_items; q > 1; --q) std::swap(order[q - 1], order[rng.below(static_cast<std::uint32_t>(q))]);
+  for (std::size_t q = n_items; q > 1; --q)
+    std::swap(order[q - 1], order[rng.below(static_cast<std::uint32_t>(q))]);
   const int team = m.nnz() >= options.min_parallel_nnz ? resolve_threads(options.threads) : 1;
-  const bool private_tables =
-      static_cast<std::size_t>(team) * n_items * 2 * max_k * sizeof(Candidate) <= options.private_lists_budget;
+  const bool private_tables = static_cast<std::size_t>(team) * n_items * 2 * max_k * sizeof(Candidate) <=
+                              options.private_lists_budget;
   std::vector<std::unique_ptr<TopKTable>> tables;
-  for (int t = 0; t < (private_tables ? team : 1); ++t) tables.push_back(std::make_unique<TopKTable>(n_items, max_k, !private_tables));
+  for (int t = 0; t < (private_tables ? team : 1); ++t)
+    tables.push_back(std::make_unique<TopKTable>(n_items, max_k, !private_tables));
 
 #pragma omp parallel num_threads(team)
   {
     TopKTable& lists = *tables[private_tables ? static_cast<std::size_t>(omp_get_thread_num()) : 0];
     std::vector<float> acc(n_items, 0.0f);
-    std::vector<float> count(need_count ? n_items : 0, 0.0f);
+    std::vector<float> count(n_items, 0.0f);  // stays zero unless counts are needed
+    const std::vector<float> no_floors(lists.floors() ? 0 : n_items, -std::numeric_limits<float>::infinity());
+    const float* floors = lists.floors() ? lists.floors() : no_floors.data();
     std::vector<std::int32_t> mark(n_items, -1);
     std::vector<ItemIndex> touched;
     std::vector<Candidate> found, reverse;
@@ -249,10 +279,12 @@ NeighborLists item_neighbors(const data::InteractionMatrix& m, const ItemKnnPara
       const bool track = work < (n_items - i) / 4;
       touched.clear();
       for (auto c = cb; c < ce; ++c) {
-        if (c + 2 * kPrefetchUsers < ce) __builtin_prefetch(&row_ptr[static_cast<std::size_t>(col_users[c + 2 * kPrefetchUsers])]);
+        if (c + 2 * kPrefetchUsers < ce)
+          __builtin_prefetch(&row_ptr[static_cast<std::size_t>(col_users[c + 2 * kPrefetchUsers])]);
         if (c + kPrefetchUsers < ce) {
           const auto un = static_cast<std::size_t>(col_users[c + kPrefetchUsers]);
-          const char* next = reinterpret_cast<const char*>(entries + row_ptr[un] + prep.col_pos[c + kPrefetchUsers]);
+          const char* next =
+              reinterpret_cast<const char*>(entries + row_ptr[un] + prep.col_pos[c + kPrefetchUsers]);
           __builtin_prefetch(next);
           __builtin_prefetch(next + 64);
           __builtin_prefetch(next + 128);
@@ -277,59 +309,74 @@ NeighborLists item_neighbors(const data::InteractionMatrix& m, const ItemKnnPara
             count[static_cast<std::size_t>(e->item)] += 1.0f;
           }
         } else {
-          for (const Entry* e = self + 1; e < end; ++e) acc[static_cast<std::size_t>(e->item)] += a * e->value;
+          for (const Entry* e = self + 1; e < end; ++e)
+            acc[static_cast<std::size_t>(e->item)] += a * e->value;
         }
       }
-      if (!track) {
-        // Items after i with a non-zero accumulator (or count), skipping zero blocks of 16 quickly.
-        const float* av = acc.data();
-        const float* cv = need_count ? count.data() : nullptr;
-        std::size_t j = i + 1;
-        for (; j < n_items && j % 16 != 0; ++j) {
-          if (av[j] != 0 || (cv && cv[j] != 0)) touched.push_back(static_cast<ItemIndex>(j));
-        }
-        for (; j + 16 <= n_items; j += 16) {
-          std::uint32_t any = 0;
-          for (std::size_t q = 0; q < 16; ++q) any |= (av[j + q] != 0) | (cv ? (cv[j + q] != 0) : false);
-          if (!any) continue;
-          for (std::size_t q = 0; q < 16; ++q) {
-            if (av[j + q] != 0 || (cv && cv[j + q] != 0)) touched.push_back(static_cast<ItemIndex>(j + q));
-          }
-        }
-        for (; j < n_items; ++j) {
-          if (av[j] != 0 || (cv && cv[j] != 0)) touched.push_back(static_cast<ItemIndex>(j));
-        }
-      }
+      // Similarities of the pairs (i, j > i) met: i's candidates go to `found` (if above i's floor),
+      // i as a candidate of j to `reverse` (if above j's floor); accumulators are reset as they are read.
       found.clear();
       reverse.clear();
-      for (auto jj : touched) {
-        const auto j = static_cast<std::size_t>(jj);
-        const float dot = acc[j];
-        const float n = need_count ? count[j] : 0.0f;
-        acc[j] = 0;
-        if (need_count) count[j] = 0;
-        float sim;
-        switch (measure) {
-          case Measure::kJaccard: {
-            const float uni = prep.item_sq[i] + prep.item_sq[j] - dot;
-            sim = uni > 0 ? dot / uni : 0.0f;
-            break;
+      const float owner_floor = floors[i];
+      const float sq_i = prep.item_sq[i];
+      const float* sq = prep.item_sq.data();
+      float* av = acc.data();
+      float* cv = count.data();
+      const auto take = [&](std::size_t j, float sim) {
+        if (!(sim > 0)) return;
+        if (sim >= owner_floor) found.push_back({static_cast<ItemIndex>(j), sim});
+        if (sim >= floors[j]) reverse.push_back({static_cast<ItemIndex>(j), sim});
+      };
+      const auto one = [&](std::size_t j) {
+        const float dot = av[j], n = cv[j];
+        if (dot == 0 && n == 0) return;
+        av[j] = 0;
+        cv[j] = 0;
+        take(j, similarity(measure, dot, n, sq_i, sq[j], shrink));
+      };
+      if (track) {
+        for (auto jj : touched) one(static_cast<std::size_t>(jj));
+      } else {
+        // Dense scan of j > i, 16 at a time: similarities and both floor tests vectorise, and only
+        // pairs that pass a floor are handled one by one.
+        constexpr std::size_t kBlock = 16;
+        std::size_t j = i + 1;
+        for (; j < n_items && j % kBlock != 0; ++j) one(j);
+        for (; j + kBlock <= n_items; j += kBlock) {
+          std::uint32_t met = 0;
+          if (need_count) {
+#pragma omp simd reduction(| : met)
+            for (std::size_t q = 0; q < kBlock; ++q) met |= (av[j + q] != 0 || cv[j + q] != 0) ? 1u : 0u;
+          } else {
+#pragma omp simd reduction(| : met)
+            for (std::size_t q = 0; q < kBlock; ++q) met |= av[j + q] != 0 ? 1u : 0u;
           }
-          case Measure::kEuclidean: {
-            const float d2 = std::max(0.0f, prep.item_sq[i] + prep.item_sq[j] - 2.0f * dot);
-            sim = 1.0f / (1.0f + std::sqrt(d2));
-            break;
+          if (!met) continue;
+          float sims[kBlock];
+#pragma omp simd
+          for (std::size_t q = 0; q < kBlock; ++q) {
+            const float dot = av[j + q], n = cv[j + q];
+            sims[q] = (dot != 0 || n != 0) ? similarity(measure, dot, n, sq_i, sq[j + q], shrink) : 0.0f;
           }
-          default: sim = dot;
+          std::uint32_t to_owner = 0, to_other = 0;
+#pragma omp simd reduction(| : to_owner, to_other)
+          for (std::size_t q = 0; q < kBlock; ++q) {
+            av[j + q] = 0;
+            if (need_count) cv[j + q] = 0;
+            const bool positive = sims[q] > 0;
+            to_owner |= static_cast<std::uint32_t>(positive && sims[q] >= owner_floor) << q;
+            to_other |= static_cast<std::uint32_t>(positive && sims[q] >= floors[j + q]) << q;
+          }
+          for (; to_owner; to_owner &= to_owner - 1) {
+            const auto q = static_cast<std::size_t>(__builtin_ctz(to_owner));
+            found.push_back({static_cast<ItemIndex>(j + q), sims[q]});
+          }
+          for (; to_other; to_other &= to_other - 1) {
+            const auto q = static_cast<std::size_t>(__builtin_ctz(to_other));
+            reverse.push_back({static_cast<ItemIndex>(j + q), sims[q]});
+          }
         }
-        if (shrink > 0) {
-          const float common = measure == Measure::kJaccard ? dot : n;
-          sim *= common / (common + shrink);
-        }
-        if (sim > 0) {
-          found.push_back({jj, sim});
-          if (lists.passes(jj, sim)) reverse.push_back({jj, sim});
-        }
+        for (; j < n_items; ++j) one(j);
       }
       // i as a candidate of each j: the lists are scattered in memory, so their slots are prefetched
       // a few offers ahead.

@@ -15,9 +15,9 @@
 namespace mxn::models {
 
 struct ModelHeader {
-  std::string type_name;          // "als", "item_knn", ...
+  std::string type_name;  // "als", "item_knn", ...
   std::uint32_t format_version = 0;
-  std::string params_text;        // "factors=64 regularization=0.05 ..."
+  std::string params_text;  // "factors=64 regularization=0.05 ..."
   std::uint64_t id_map_checksum = 0;
 };
 

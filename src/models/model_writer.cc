@@ -6,9 +6,11 @@
 
 namespace mxn::models {
 
-ModelWriter::ModelWriter(std::ostream& out, std::uint64_t id_map_checksum) : out_(out), checksum_(id_map_checksum) {}
+ModelWriter::ModelWriter(std::ostream& out, std::uint64_t id_map_checksum)
+    : out_(out), checksum_(id_map_checksum) {}
 
-void ModelWriter::begin(std::string_view type_name, std::uint32_t format_version, std::string_view params_text) {
+void ModelWriter::begin(std::string_view type_name, std::uint32_t format_version,
+                        std::string_view params_text) {
   MXN_CHECK(state_ == State::kNew, "ModelWriter::begin called twice");
   out_.stream().write(kModelMagic, sizeof(kModelMagic));
   out_.write<std::uint32_t>(kModelContainerVersion);

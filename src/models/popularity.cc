@@ -52,7 +52,8 @@ void Popularity::rank() {
   });
 }
 
-std::vector<ScoredItem> Popularity::recommend(const data::SparseRow& row, std::size_t k, const ItemFilter& exclude) const {
+std::vector<ScoredItem> Popularity::recommend(const data::SparseRow& row, std::size_t k,
+                                              const ItemFilter& exclude) const {
   if (!fitted_) throw Error(Code::kFailedPrecondition, "model 'popularity' is not fitted");
   row.validate();
   std::vector<ScoredItem> out;
@@ -81,7 +82,8 @@ void Popularity::load(ModelReader& in) {
   p.half_life_days = b.read<double>("popularity half_life_days");
   std::vector<FieldError> problems;
   p.validate("popularity", problems);
-  if (!problems.empty()) throw Error(Code::kCorrupt, "model file holds invalid params: " + std::string(Error(problems).what()));
+  if (!problems.empty())
+    throw Error(Code::kCorrupt, "model file holds invalid params: " + std::string(Error(problems).what()));
   const auto now = b.read<std::int64_t>("popularity now");
   auto scores = b.read_vector<float>("popularity scores");
   in.end();

@@ -23,7 +23,8 @@ class Popularity final : public Recommender {
 
   std::string_view type_name() const override { return kTypeName; }
   void fit(const data::InteractionMatrix& interactions, const FitOptions& options) override;
-  std::vector<ScoredItem> recommend(const data::SparseRow& row, std::size_t k, const ItemFilter& exclude) const override;
+  std::vector<ScoredItem> recommend(const data::SparseRow& row, std::size_t k,
+                                    const ItemFilter& exclude) const override;
   void save(ModelWriter& out) const override;
   void load(ModelReader& in) override;
   bool is_fitted() const override { return fitted_; }

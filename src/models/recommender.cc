@@ -5,7 +5,8 @@
 namespace mxn::models {
 
 std::vector<ScoredItem> Recommender::similar_items(ItemIndex /*item*/, std::size_t /*k*/) const {
-  throw Error(Code::kNotSupported, "model type '" + std::string(type_name()) + "' does not list similar items");
+  throw Error(Code::kNotSupported,
+              "model type '" + std::string(type_name()) + "' does not list similar items");
 }
 
 }  // namespace mxn::models

@@ -30,12 +30,14 @@ std::unique_ptr<Recommender> make_recommender(std::string_view model_name, const
     std::vector<FieldError> problems;
     config.collab.validate(prefix, problems);
     if (!problems.empty()) throw Error(std::move(problems));
-    if (config.collab.algorithm == "bpr") return std::make_unique<Bpr>(config.collab.bpr, join(prefix, "bpr"));
+    if (config.collab.algorithm == "bpr")
+      return std::make_unique<Bpr>(config.collab.bpr, join(prefix, "bpr"));
     return std::make_unique<Als>(config.collab.als, join(prefix, "als"));
   }
   std::string known;
   for (auto name : recommender_names()) known += (known.empty() ? "" : ", ") + std::string(name);
-  throw Error(Code::kInvalidArgument, "unknown model '" + std::string(model_name) + "' (known: " + known + ")", "model");
+  throw Error(Code::kInvalidArgument,
+              "unknown model '" + std::string(model_name) + "' (known: " + known + ")", "model");
 }
 
 std::unique_ptr<Recommender> make_empty_recommender(std::string_view type_name) {

@@ -101,8 +101,20 @@ struct InteractionChunk {
   std::size_t size() const { return user_ids.size(); }
 };
 
-/// How import_interactions_csv validates and weighs rows (from config interactions + domains).
+/// How import_interactions_csv reads, validates and weighs rows (from config interactions + domains).
 struct CsvImportOptions {
+  // Which source column holds each field ("" = the field is absent). fixed_domain / fixed_type, when set,
+  // give every row that value instead of reading a column.
+  std::string user_col = "user_id";
+  std::string item_col = "item_id";
+  std::string domain_col = "domain";
+  std::string type_col = "interaction_type";
+  std::string rating_col = "rating";
+  std::string time_col = "timestamp";
+  std::string metadata_col = "metadata";
+  std::string fixed_domain;
+  std::string fixed_type;
+  std::size_t max_reported_rows = 20;          // bad rows listed in the error (all are counted)
   std::map<std::string, double> type_weights;  // the accepted types
   double rating_min = 0.5;
   double rating_max = 5.0;
@@ -111,6 +123,19 @@ struct CsvImportOptions {
   std::int64_t max_id_bytes = 256;
   std::int64_t max_future_us = 86'400'000'000;  // timestamps at most this far ahead of now
   std::int64_t max_metadata_bytes = 64 * 1024;
+};
+
+/// How import_items reads a catalog file (CSV or Parquet): which column holds each field ("" = absent).
+struct ItemImportOptions {
+  std::string domain;                // every item goes to this domain
+  std::string item_col = "item_id";
+  std::string title_col = "title";
+  std::string description_col = "description";
+  std::string tags_col = "tags";     // one text column, split at tags_separator
+  std::string tags_separator = "|";
+  std::string metadata_col = "metadata";
+  std::int64_t max_id_bytes = 256;
+  std::size_t max_reported_rows = 20;
 };
 
 }  // namespace mxn::warehouse

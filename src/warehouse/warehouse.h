@@ -47,12 +47,20 @@ class Warehouse {
   void append_interactions(std::span<InteractionRecord> rows);
   static constexpr std::int64_t kSeenResolutionUs = 60'000'000;
 
-  /// Loads a CSV file with a header naming user_id, domain, item_id, interaction_type and optionally rating,
-  /// timestamp (ISO-8601 or epoch seconds; empty = now) and metadata (JSON object) through DuckDB's read_csv
-  /// in one INSERT ... SELECT, computing weights in SQL, then upserts users and catalog rows; one
-  /// transaction. A bad row fails the whole import with an Error naming the problem and the row's values.
-  /// Returns the number of rows imported.
+  /// Loads interactions from a CSV file with a header (or a .parquet file) through DuckDB's own reader, the
+  /// columns mapped by `options` (user, item, domain or a fixed domain, type or a fixed type, and optionally
+  /// rating, timestamp (ISO-8601 or epoch seconds; empty = now) and metadata (JSON object)). A first pass
+  /// lists every bad row with its line (Error with one problem per row, field "line N"); then one
+  /// INSERT ... SELECT computes the weights in SQL and users and catalog rows are upserted, in one
+  /// transaction: all or nothing. The file streams through DuckDB. Returns the number of rows imported.
   std::int64_t import_interactions_csv(const std::string& csv_path, const CsvImportOptions& options);
+  /// Reads an interactions file exactly as import_interactions_csv would import it (same mapping, same checks,
+  /// bad rows all reported with their lines) without writing anything: e.g. a held-out test file.
+  void read_interactions_file(const std::string& path, const CsvImportOptions& options,
+                              const std::function<void(const InteractionRecord&)>& on_row) const;
+  /// Inserts or updates catalog items from a CSV or Parquet file in one statement (the last row of an item id
+  /// wins); bad rows are all reported with their lines and nothing is written. Returns the rows read.
+  std::int64_t import_items(const std::string& path, const ItemImportOptions& options);
 
   /// Interactions of `domain` ingested (committed) at or after `since_us`, whatever their own timestamps.
   std::int64_t count_interactions_since(const std::string& domain, std::int64_t since_us) const;

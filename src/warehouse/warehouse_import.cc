@@ -1,7 +1,9 @@
 // Warehouse::import_interactions_csv: DuckDB's read_csv into user_interactions in one INSERT ... SELECT that
 // validates every row and computes its weight in SQL, then set-based first-sight users and catalog rows.
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -18,122 +20,168 @@ namespace mxn::warehouse {
 
 namespace {
 
-// The CSV columns import_interactions_csv understands.
-constexpr std::string_view kCsvRequired[] = {"user_id", "domain", "item_id", "interaction_type"};
-constexpr std::string_view kCsvOptional[] = {"rating", "timestamp", "metadata"};
-
-std::vector<std::string> read_csv_header(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(Code::kNotFound, "cannot open CSV file " + path, "path");
-  std::string line;
-  std::getline(in, line);
-  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 byte order mark
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  std::vector<std::string> names;
-  std::size_t start = 0;
-  while (start <= line.size()) {
-    auto end = line.find(',', start);
-    if (end == std::string::npos) end = line.size();
-    std::string name = line.substr(start, end - start);
-    auto first = name.find_first_not_of(" \t\"");
-    auto last = name.find_last_not_of(" \t\"");
-    names.push_back(first == std::string::npos ? std::string() : name.substr(first, last - first + 1));
-    start = end + 1;
-  }
-  return names;
+bool is_parquet(const std::string& path) {
+  return path.size() >= 8 && path.compare(path.size() - 8, 8, ".parquet") == 0;
 }
 
-}  // namespace
+/// The source column `column` as text, a fixed value, or NULL when the field is absent (no column named, or
+/// an optional column the file does not have).
+std::string field(const std::string& column, const std::string& fixed, const std::vector<std::string>& columns) {
+  if (!fixed.empty()) return quote_literal(fixed);
+  if (column.empty() || std::find(columns.begin(), columns.end(), column) == columns.end()) {
+    return "CAST(NULL AS VARCHAR)";
+  }
+  return "CAST(r." + quote_identifier(column) + " AS VARCHAR)";
+}
 
-std::int64_t Warehouse::import_interactions_csv(const std::string& csv_path, const CsvImportOptions& options) {
-  const std::vector<std::string> header = read_csv_header(csv_path);
-  auto has = [&](std::string_view name) {
-    for (const auto& h : header) {
-      if (h == name) return true;
-    }
-    return false;
-  };
-  std::string missing;
-  for (auto name : kCsvRequired) {
-    if (!has(name)) missing += (missing.empty() ? "" : ", ") + std::string(name);
-  }
-  if (!missing.empty()) {
-    throw Error(Code::kInvalidArgument, "CSV " + csv_path + " lacks column(s) " + missing, "path");
-  }
-  std::string columns;  // read_csv's columns struct: every header column read as text except rating
-  for (const auto& name : header) {
-    bool known = false;
-    for (auto k : kCsvRequired) known = known || name == k;
-    for (auto k : kCsvOptional) known = known || name == k;
-    if (!known) {
-      throw Error(Code::kInvalidArgument,
-                  "CSV " + csv_path + " has unknown column '" + name +
-                      "' (known: user_id, domain, item_id, interaction_type, rating, timestamp, metadata)",
-                  "path");
-    }
-    if (!columns.empty()) columns += ", ";
-    columns += quote_literal(name) + ": " + (name == "rating" ? "'DOUBLE'" : "'VARCHAR'");
-  }
+std::string file_reader(const std::string& path) {
+  if (is_parquet(path)) return "read_parquet(" + quote_literal(path) + ")";
+  return "read_csv(" + quote_literal(path) + ", header = true, all_varchar = true, delim = ',', quote = '\"', "
+         "escape = '\"')";
+}
 
+/// The column names of a file, as DuckDB reads them.
+std::vector<std::string> file_columns(Connection& connection, const std::string& reader) {
+  std::vector<std::string> columns;
+  auto described = connection.prepare("DESCRIBE SELECT * FROM " + reader).execute();
+  for (auto chunk = described.next_chunk(); chunk; chunk = described.next_chunk()) {
+    for (std::size_t row = 0; row < chunk->size(); ++row) columns.emplace_back(chunk->varchar(0, row));
+  }
+  return columns;
+}
+
+/// Throws when `required` names a column the file lacks.
+void require_columns(const std::string& path, const std::vector<std::string>& columns,
+                     const std::vector<std::string>& required) {
+  std::string missing, found;
+  for (const auto& c : required) {
+    if (std::find(columns.begin(), columns.end(), c) == columns.end()) missing += (missing.empty() ? "" : ", ") + c;
+  }
+  if (missing.empty()) return;
+  for (const auto& c : columns) found += (found.empty() ? "" : ", ") + c;
+  throw Error(Code::kInvalidArgument, path + " lacks column(s) " + missing + " (it has: " + found + ")", "path");
+}
+
+/// Runs a query yielding (line, problem, total bad rows) for the bad rows; throws them all as one Error.
+void throw_bad_rows(Result result) {
+  std::vector<FieldError> problems;
+  std::int64_t bad = 0;
+  for (auto chunk = result.next_chunk(); chunk; chunk = result.next_chunk()) {
+    for (std::size_t row = 0; row < chunk->size(); ++row) {
+      problems.push_back({"line " + std::to_string(chunk->int64(0, row)), std::string(chunk->varchar(1, row))});
+      bad = chunk->int64(2, row);
+    }
+  }
+  if (problems.empty()) return;
+  if (bad > static_cast<std::int64_t>(problems.size())) {
+    problems.push_back({"", std::to_string(bad - static_cast<std::int64_t>(problems.size())) +
+                                " more bad rows not listed; nothing was imported"});
+  }
+  throw Error(std::move(problems));
+}
+
+/// The bad rows of a `checked` CTE: line, problem, and how many there are in all.
+std::string bad_rows_query(const std::string& source, std::size_t limit) {
+  return source + "SELECT line, problem, count(*) OVER () FROM checked WHERE problem IS NOT NULL ORDER BY line LIMIT " +
+         std::to_string(limit);
+}
+
+/// Line numbers: the header is line 1 of a CSV; a Parquet file counts rows from 1.
+std::string line_number(const std::string& path) {
+  return std::string("row_number() OVER () + ") + (is_parquet(path) ? "0" : "1") + " AS line";
+}
+
+/// The checked rows of an interactions file as SQL (CTEs `raw`, `src`, `checked`; `checked.problem` is NULL for a
+/// good row) and the binder of its parameters.
+struct InteractionFileQuery {
+  std::string source;
+  std::function<PreparedStatement(PreparedStatement&&, std::int64_t first_id, std::int64_t now)> bind;
+};
+
+InteractionFileQuery interaction_file_query(Connection& connection, const std::string& csv_path,
+                                            const CsvImportOptions& options) {
+  if (!std::ifstream(csv_path).good()) throw Error(Code::kNotFound, "cannot open file " + csv_path, "path");
   std::vector<std::string> type_names;
   std::vector<double> type_weights;
   for (const auto& [name, weight] : options.type_weights) {
     type_names.push_back(name);
     type_weights.push_back(weight);
   }
-
+  const std::string reader = file_reader(csv_path);
+  const std::vector<std::string> columns = file_columns(connection, reader);
+  std::vector<std::string> required = {options.user_col, options.item_col};
+  if (options.fixed_domain.empty()) required.push_back(options.domain_col);
+  if (options.fixed_type.empty()) required.push_back(options.type_col);
+  require_columns(csv_path, columns, required);
+  const auto f = [&](const std::string& column, const std::string& fixed) { return field(column, fixed, columns); };
+  const std::string raw_time = f(options.time_col, "");
   // Parameters: $1 first id, $2/$3 type names/weights, $4 domains, $5/$6 rating range, $7 rating neutral,
   // $8 max id bytes, $9 now, $10 latest accepted timestamp, $11 max metadata bytes.
-  const std::string rating = has("rating") ? "r.rating" : "CAST(NULL AS DOUBLE)";
-  const std::string raw_time = has("timestamp") ? "r.\"timestamp\"" : "CAST(NULL AS VARCHAR)";
-  const std::string metadata = has("metadata") ? "nullif(r.metadata, '')" : "CAST(NULL AS VARCHAR)";
+  const std::string source =
+      "WITH raw AS (SELECT " + line_number(csv_path) + ", " +
+      f(options.user_col, "") + " AS user_id, " + f(options.domain_col, options.fixed_domain) + " AS domain, " +
+      f(options.item_col, "") + " AS item_id, " + f(options.type_col, options.fixed_type) + " AS interaction_type, " +
+      f(options.rating_col, "") + " AS raw_rating, " + raw_time + " AS raw_time, " + "nullif(" +
+      f(options.metadata_col, "") + ", '') AS metadata FROM " + reader + " r), "
+      "src AS (SELECT raw.*, TRY_CAST(nullif(raw_rating, '') AS DOUBLE) AS rating, w.weight AS type_weight, "
+      "  CASE WHEN raw_time IS NULL OR raw_time = '' THEN $9 "
+      "       WHEN suffix(raw_time, 'Z') THEN TRY_CAST(raw_time AS TIMESTAMP) "
+      "       WHEN regexp_full_match(raw_time, '-?[0-9]+(\\.[0-9]*)?') THEN "
+      "         make_timestamp(CAST(TRY_CAST(raw_time AS DOUBLE) * 1000000 AS BIGINT)) "
+      "       ELSE CAST(TRY_CAST(raw_time AS TIMESTAMPTZ) AS TIMESTAMP) END AS ts "
+      "  FROM raw LEFT JOIN (SELECT unnest($2::VARCHAR[]) AS type, unnest($3::DOUBLE[]) AS weight) w "
+      "    ON w.type = raw.interaction_type), "
+      "checked AS (SELECT src.*, $1 - 1 AS id_base, "
+      "  CASE WHEN interaction_type = 'rating' THEN rating - $7 ELSE type_weight END AS weight, CASE "
+      "  WHEN coalesce(user_id, '') = '' OR strlen(user_id) > $8 THEN format('user_id must be 1 to {} bytes', $8) "
+      "  WHEN coalesce(item_id, '') = '' OR strlen(item_id) > $8 THEN format('item_id must be 1 to {} bytes', $8) "
+      "  WHEN domain IS NULL OR NOT list_contains($4::VARCHAR[], domain) THEN "
+      "    format('domain \"{}\" is unknown or disabled', coalesce(domain, '')) "
+      "  WHEN type_weight IS NULL THEN format('interaction_type \"{}\" is unknown', coalesce(interaction_type, '')) "
+      "  WHEN raw_rating IS NOT NULL AND raw_rating <> '' AND rating IS NULL THEN "
+      "    format('rating \"{}\" is not a number', raw_rating) "
+      "  WHEN interaction_type = 'rating' AND rating IS NULL THEN 'rating is required for interaction_type rating' "
+      "  WHEN rating IS NOT NULL AND (isnan(rating) OR NOT (rating BETWEEN $5 AND $6)) THEN "
+      "    format('rating {} is outside [{}, {}]', rating, $5, $6) "
+      "  WHEN ts IS NULL THEN format('timestamp \"{}\" is neither ISO-8601 nor epoch seconds', raw_time) "
+      "  WHEN ts < TIMESTAMP '1970-01-01' OR ts > $10 THEN "
+      "    format('timestamp {} is before 1970 or more than a day in the future', ts) "
+      "  WHEN metadata IS NOT NULL AND (strlen(metadata) > $11 OR NOT json_valid(metadata) OR "
+      "       json_type(metadata) <> 'OBJECT') THEN format('metadata must be a JSON object of at most {} bytes', $11) "
+      "  END AS problem FROM src) ";
+  auto bind_all = [type_names, type_weights, options](PreparedStatement&& statement, std::int64_t first_id,
+                                                      std::int64_t now) {
+    statement.bind_int64(1, first_id)
+        .bind_varchar_list(2, type_names)
+        .bind_double_list(3, type_weights)
+        .bind_varchar_list(4, options.domains)
+        .bind_double(5, options.rating_min)
+        .bind_double(6, options.rating_max)
+        .bind_double(7, options.rating_neutral)
+        .bind_int64(8, options.max_id_bytes)
+        .bind_timestamp(9, now)
+        .bind_timestamp(10, now + options.max_future_us)
+        .bind_int64(11, options.max_metadata_bytes);
+    return std::move(statement);
+  };
+  return {source, bind_all};
+}
+
+}  // namespace
+
+std::int64_t Warehouse::import_interactions_csv(const std::string& csv_path, const CsvImportOptions& options) {
+  auto connection = pool_.acquire();
+  const auto [source, bind_all] = interaction_file_query(*connection, csv_path, options);
   const std::string sql =
       "INSERT INTO user_interactions (id, user_id, domain, item_id, interaction_type, rating, weight, timestamp, "
-      "metadata, ingested_at) "
-      "WITH src AS ("
-      "  SELECT r.user_id, r.domain, r.item_id, r.interaction_type, " + rating + " AS rating, " + raw_time +
-      " AS raw_time, " + metadata + " AS metadata, w.weight AS type_weight, "
-      "  CASE WHEN " + raw_time + " IS NULL OR " + raw_time + " = '' THEN $9 "
-      "       WHEN suffix(" + raw_time + ", 'Z') THEN TRY_CAST(" + raw_time + " AS TIMESTAMP) "
-      "       WHEN regexp_full_match(" + raw_time + ", '-?[0-9]+(\\.[0-9]*)?') THEN "
-      "         make_timestamp(CAST(TRY_CAST(" + raw_time + " AS DOUBLE) * 1000000 AS BIGINT)) "
-      "       ELSE CAST(TRY_CAST(" + raw_time + " AS TIMESTAMPTZ) AS TIMESTAMP) END AS ts "
-      "  FROM read_csv(" + quote_literal(csv_path) + ", header = true, auto_detect = false, delim = ',', "
-      "                quote = '\"', escape = '\"', columns = {" + columns + "}) r "
-      "  LEFT JOIN (SELECT unnest($2::VARCHAR[]) AS type, unnest($3::DOUBLE[]) AS weight) w "
-      "    ON w.type = r.interaction_type) "
-      "SELECT $1 - 1 + nextval('mxn_import_ids'), user_id, domain, item_id, interaction_type, rating, "
-      "       CASE WHEN interaction_type = 'rating' THEN rating - $7 ELSE type_weight END, ts, metadata, $9 "
-      "FROM src WHERE CASE "
-      "  WHEN coalesce(user_id, '') = '' OR strlen(user_id) > $8 THEN "
-      "    error(format('user_id must be 1 to {} bytes (item_id \"{}\")', $8, item_id)) "
-      "  WHEN coalesce(item_id, '') = '' OR strlen(item_id) > $8 THEN "
-      "    error(format('item_id must be 1 to {} bytes (user_id \"{}\")', $8, user_id)) "
-      "  WHEN NOT list_contains($4::VARCHAR[], domain) THEN "
-      "    error(format('unknown or disabled domain \"{}\" (user_id \"{}\", item_id \"{}\")', domain, user_id, "
-      "                 item_id)) "
-      "  WHEN type_weight IS NULL THEN "
-      "    error(format('unknown interaction_type \"{}\" (user_id \"{}\", item_id \"{}\")', interaction_type, "
-      "                 user_id, item_id)) "
-      "  WHEN interaction_type = 'rating' AND rating IS NULL THEN "
-      "    error(format('rating is required for interaction_type rating (user_id \"{}\", item_id \"{}\")', "
-      "                 user_id, item_id)) "
-      "  WHEN rating IS NOT NULL AND NOT (rating BETWEEN $5 AND $6) THEN "
-      "    error(format('rating {} is outside [{}, {}] (user_id \"{}\", item_id \"{}\")', rating, $5, $6, user_id, "
-      "                 item_id)) "
-      "  WHEN ts IS NULL THEN "
-      "    error(format('timestamp \"{}\" is neither ISO-8601 nor epoch seconds (user_id \"{}\", item_id \"{}\")', "
-      "                 raw_time, user_id, item_id)) "
-      "  WHEN ts < TIMESTAMP '1970-01-01' OR ts > $10 THEN "
-      "    error(format('timestamp {} is before 1970 or more than a day in the future (user_id \"{}\", "
-      "item_id \"{}\")', ts, user_id, item_id)) "
-      "  WHEN metadata IS NOT NULL AND (strlen(metadata) > $11 OR NOT json_valid(metadata) OR "
-      "       json_type(metadata) <> 'OBJECT') THEN "
-      "    error(format('metadata must be a JSON object of at most {} bytes (user_id \"{}\", item_id \"{}\")', "
-      "                 $11, user_id, item_id)) "
-      "  ELSE true END";
+      "metadata, ingested_at) " + source +
+      "SELECT id_base + nextval('mxn_import_ids'), user_id, domain, item_id, interaction_type, rating, weight, ts, "
+      "       metadata, $9 "
+      "FROM checked WHERE CASE WHEN problem IS NULL THEN true ELSE error('row changed during import') END";
 
-  auto connection = pool_.acquire();
+  // First pass: every bad row, with its line, before anything is written.
+  throw_bad_rows(bind_all(connection->prepare(bad_rows_query(source, options.max_reported_rows)), 0, now_us())
+                     .execute());
   std::lock_guard lock(database_->write_mutex());
   const std::int64_t first_id = next_interaction_id(*connection);
   const std::int64_t now = now_us();
@@ -141,20 +189,7 @@ std::int64_t Warehouse::import_interactions_csv(const std::string& csv_path, con
   Transaction transaction(*connection);
   connection->execute("CREATE OR REPLACE TEMP SEQUENCE mxn_import_ids START 1");
   const auto seconds_since = [](std::int64_t start) { return static_cast<double>(now_us() - start) / 1e6; };
-  const std::int64_t rows = connection->prepare(sql)
-                                .bind_int64(1, first_id)
-                                .bind_varchar_list(2, type_names)
-                                .bind_double_list(3, type_weights)
-                                .bind_varchar_list(4, options.domains)
-                                .bind_double(5, options.rating_min)
-                                .bind_double(6, options.rating_max)
-                                .bind_double(7, options.rating_neutral)
-                                .bind_int64(8, options.max_id_bytes)
-                                .bind_timestamp(9, now)
-                                .bind_timestamp(10, now + options.max_future_us)
-                                .bind_int64(11, options.max_metadata_bytes)
-                                .execute()
-                                .rows_changed();
+  const std::int64_t rows = bind_all(connection->prepare(sql), first_id, now).execute().rows_changed();
   const double insert_s = seconds_since(now);
   connection
       ->prepare("INSERT INTO users (user_id, first_seen, last_seen) "
@@ -178,6 +213,79 @@ std::int64_t Warehouse::import_interactions_csv(const std::string& csv_path, con
   log::info("warehouse.imported", "path", csv_path, "rows", rows, "insert_s", insert_s, "users_items_s",
             first_sight_s, "commit_s", seconds_since(now) - insert_s - first_sight_s);
   return rows;
+}
+
+std::int64_t Warehouse::import_items(const std::string& path, const ItemImportOptions& options) {
+  if (!std::ifstream(path).good()) throw Error(Code::kNotFound, "cannot open file " + path, "path");
+  if (options.domain.empty()) throw Error(Code::kInvalidArgument, "must not be empty", "domain");
+  const std::string reader = file_reader(path);
+  auto connection = pool_.acquire();
+  const std::vector<std::string> columns = file_columns(*connection, reader);
+  require_columns(path, columns, {options.item_col});
+  const auto f = [&](const std::string& column) { return field(column, "", columns); };
+  // $1 domain, $2 tags separator, $3 max id bytes, $4 now.
+  const std::string source =
+      "WITH raw AS (SELECT " + line_number(path) + ", " + f(options.item_col) + " AS item_id, coalesce(" +
+      f(options.title_col) + ", '') AS title, coalesce(" + f(options.description_col) + ", '') AS description, " +
+      f(options.tags_col) + " AS raw_tags, nullif(" + f(options.metadata_col) + ", '') AS metadata FROM " + reader +
+      " r), "
+      "checked AS (SELECT raw.*, CASE "
+      "  WHEN coalesce(item_id, '') = '' OR strlen(item_id) > $3 THEN format('item_id must be 1 to {} bytes', $3) "
+      "  WHEN metadata IS NOT NULL AND (NOT json_valid(metadata) OR json_type(metadata) <> 'OBJECT') THEN "
+      "    'metadata must be a JSON object' "
+      "  END AS problem, $1 AS domain, $4 AS now, "
+      "  CASE WHEN coalesce(raw_tags, '') = '' THEN CAST([] AS VARCHAR[]) "
+      "       ELSE list_filter(list_transform(string_split(raw_tags, $2), t -> trim(t)), t -> t <> '') END AS tags "
+      "  FROM raw) ";
+  auto bind = [&](PreparedStatement&& statement) {
+    statement.bind_varchar(1, options.domain)
+        .bind_varchar(2, options.tags_separator)
+        .bind_int64(3, options.max_id_bytes)
+        .bind_timestamp(4, now_us());
+    return std::move(statement);
+  };
+  throw_bad_rows(bind(connection->prepare(bad_rows_query(source, options.max_reported_rows))).execute());
+  std::lock_guard lock(database_->write_mutex());
+  database_->seen.invalidate();  // new catalog rows behind the mirror's back
+  Transaction transaction(*connection);
+  const std::int64_t rows =
+      bind(connection->prepare(
+               "INSERT INTO items_catalog (domain, item_id, title, description, tags, metadata, created_at, updated_at) " +
+               source +
+               "SELECT domain, item_id, title, description, tags, metadata, now, now FROM checked "
+               "QUALIFY row_number() OVER (PARTITION BY item_id ORDER BY line DESC) = 1 "
+               "ON CONFLICT (domain, item_id) DO UPDATE SET title = excluded.title, description = excluded.description, "
+               "tags = excluded.tags, metadata = excluded.metadata, updated_at = excluded.updated_at"))
+          .execute()
+          .rows_changed();
+  transaction.commit();
+  log::info("warehouse.items_imported", "path", path, "domain", options.domain, "rows", rows);
+  return rows;
+}
+
+void Warehouse::read_interactions_file(const std::string& path, const CsvImportOptions& options,
+                                       const std::function<void(const InteractionRecord&)>& on_row) const {
+  auto connection = pool_.acquire();
+  const auto [source, bind_all] = interaction_file_query(*connection, path, options);
+  const std::int64_t now = now_us();
+  throw_bad_rows(bind_all(connection->prepare(bad_rows_query(source, options.max_reported_rows)), 0, now).execute());
+  auto result = bind_all(connection->prepare(source + "SELECT user_id, domain, item_id, interaction_type, rating, "
+                                                      "weight, epoch_us(ts) FROM checked ORDER BY line"),
+                         0, now)
+                    .execute();
+  InteractionRecord r;
+  for (auto chunk = result.next_chunk(); chunk; chunk = result.next_chunk()) {
+    for (std::size_t row = 0; row < chunk->size(); ++row) {
+      r.user_id.assign(chunk->varchar(0, row));
+      r.domain.assign(chunk->varchar(1, row));
+      r.item_id.assign(chunk->varchar(2, row));
+      r.type.assign(chunk->varchar(3, row));
+      r.rating = chunk->is_null(4, row) ? std::nullopt : std::optional<double>(chunk->float64(4, row));
+      r.weight = chunk->float64(5, row);
+      r.timestamp_us = chunk->int64(6, row);
+      on_row(r);
+    }
+  }
 }
 
 }  // namespace mxn::warehouse

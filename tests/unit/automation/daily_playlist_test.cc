@@ -51,6 +51,7 @@ TEST_F(DailyPlaylistTest, HasTopKDistinctSongsRankedWithTheirArtistAlbumAndGenre
     EXPECT_FALSE(s.album.empty());
     EXPECT_FALSE(s.genre.empty());
     EXPECT_FALSE(s.reason.empty());
+    EXPECT_TRUE(s.duration_s.has_value());
   }
   config::DailyPlaylistConfig small;
   small.top_k = 5;
@@ -179,7 +180,7 @@ TEST_F(DailyPlaylistTest, JsonCanBeForwardedAsItIs) {
   ASSERT_EQ(j.at("items").size(), list.items.size());
   for (std::size_t i = 0; i < list.items.size(); ++i) {
     const auto& item = j.at("items")[i];
-    for (const char* key : {"item_id", "title", "rank", "score", "reason", "artist", "album", "genre"}) {
+    for (const char* key : {"item_id", "title", "rank", "score", "reason", "artist", "album", "genre", "duration_s"}) {
       EXPECT_TRUE(item.contains(key)) << key;
     }
     EXPECT_EQ(item.at("item_id"), list.items[i].item_id);

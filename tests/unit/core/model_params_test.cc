@@ -35,10 +35,12 @@ TEST(ModelParamsTest, AlsReportsEveryProblemWithItsField) {
   p.feedback = "sometimes";
   std::vector<FieldError> out;
   p.validate("domains.movies.models.collab.als", out);
-  EXPECT_THAT(fields(out), ::testing::ElementsAre(
-                               "domains.movies.models.collab.als.factors", "domains.movies.models.collab.als.regularization",
-                               "domains.movies.models.collab.als.alpha", "domains.movies.models.collab.als.iterations",
-                               "domains.movies.models.collab.als.cg_steps", "domains.movies.models.collab.als.feedback"));
+  EXPECT_THAT(fields(out), ::testing::ElementsAre("domains.movies.models.collab.als.factors",
+                                                  "domains.movies.models.collab.als.regularization",
+                                                  "domains.movies.models.collab.als.alpha",
+                                                  "domains.movies.models.collab.als.iterations",
+                                                  "domains.movies.models.collab.als.cg_steps",
+                                                  "domains.movies.models.collab.als.feedback"));
   EXPECT_EQ(out.front().message, "must be > 0");
   EXPECT_THAT(out.back().message, ::testing::HasSubstr("implicit, explicit, auto"));
 }

@@ -24,7 +24,8 @@ float weight_of(const InteractionMatrix& m, UserIndex u, ItemIndex i) {
 
 TEST(InteractionMatrixTest, ImplicitRepeatsSumAndKeepLatestTimestamp) {
   auto m = InteractionMatrix::from_triplets(
-      {implicit(0, 1, 1.0f, 50), implicit(0, 1, 1.5f, 70), implicit(0, 1, 4.0f, 10), implicit(1, 0, 1.0f, 5)}, 2, 3);
+      {implicit(0, 1, 1.0f, 50), implicit(0, 1, 1.5f, 70), implicit(0, 1, 4.0f, 10), implicit(1, 0, 1.0f, 5)},
+      2, 3);
   EXPECT_EQ(m.nnz(), 2u);
   EXPECT_FLOAT_EQ(weight_of(m, 0, 1), 6.5f);
   EXPECT_EQ(m.row_timestamps(0)[0], 70);
@@ -35,7 +36,8 @@ TEST(InteractionMatrixTest, ImplicitRepeatsSumAndKeepLatestTimestamp) {
 TEST(InteractionMatrixTest, LatestRatingWins) {
   // Out of input order: the rating with the latest timestamp wins, not the last one given.
   auto m = InteractionMatrix::from_triplets(
-      {rating(0, 2, 1.0f, 300), rating(0, 2, -2.0f, 100), rating(0, 2, 0.5f, 200), rating(1, 2, 2.0f, 5)}, 2, 3);
+      {rating(0, 2, 1.0f, 300), rating(0, 2, -2.0f, 100), rating(0, 2, 0.5f, 200), rating(1, 2, 2.0f, 5)}, 2,
+      3);
   EXPECT_FLOAT_EQ(weight_of(m, 0, 2), 1.0f);
   EXPECT_FLOAT_EQ(weight_of(m, 1, 2), 2.0f);
   EXPECT_TRUE(m.is_rating_data());
@@ -48,7 +50,8 @@ TEST(InteractionMatrixTest, EqualTimestampsLaterTripletWins) {
 
 TEST(InteractionMatrixTest, MixedPairAddsImplicitToLatestRating) {
   auto m = InteractionMatrix::from_triplets(
-      {rating(0, 0, 2.0f, 10), implicit(0, 0, 1.0f, 20), rating(0, 0, 1.0f, 30), implicit(0, 0, 0.5f, 5)}, 1, 1);
+      {rating(0, 0, 2.0f, 10), implicit(0, 0, 1.0f, 20), rating(0, 0, 1.0f, 30), implicit(0, 0, 0.5f, 5)}, 1,
+      1);
   EXPECT_FLOAT_EQ(weight_of(m, 0, 0), 2.5f);  // latest rating 1.0 + implicit 1.5
   EXPECT_FALSE(m.is_rating_data());
 }
@@ -64,7 +67,8 @@ TEST(InteractionMatrixTest, NegativeAndZeroTotalsAreKept) {
 
 TEST(InteractionMatrixTest, RowsSortedAndColumnsMatchRows) {
   std::vector<Triplet> t;
-  for (int k = 0; k < 200; ++k) t.push_back(implicit((k * 7) % 13, (k * 11) % 17, static_cast<float>(k % 5 + 1), k));
+  for (int k = 0; k < 200; ++k)
+    t.push_back(implicit((k * 7) % 13, (k * 11) % 17, static_cast<float>(k % 5 + 1), k));
   auto m = InteractionMatrix::from_triplets(t, 13, 17, 2);
   ASSERT_EQ(m.n_users(), 13);
   ASSERT_EQ(m.n_items(), 17);
@@ -134,9 +138,11 @@ TEST(InteractionMatrixTest, BadTripletIsNamed) {
 
 TEST(InteractionMatrixTest, FromCsrValidates) {
   EXPECT_NO_THROW(InteractionMatrix::from_csr(2, 3, {0, 1, 3}, {2, 0, 1}, {1, 1, 1}, {}, false));
-  EXPECT_THROW(InteractionMatrix::from_csr(2, 3, {0, 1, 3}, {2, 1, 0}, {1, 1, 1}, {}, false), Error);  // unsorted
-  EXPECT_THROW(InteractionMatrix::from_csr(2, 3, {0, 1, 3}, {2, 0, 3}, {1, 1, 1}, {}, false), Error);  // range
-  EXPECT_THROW(InteractionMatrix::from_csr(2, 3, {0, 1}, {2}, {1}, {}, false), Error);                 // row_ptr
+  EXPECT_THROW(InteractionMatrix::from_csr(2, 3, {0, 1, 3}, {2, 1, 0}, {1, 1, 1}, {}, false),
+               Error);  // unsorted
+  EXPECT_THROW(InteractionMatrix::from_csr(2, 3, {0, 1, 3}, {2, 0, 3}, {1, 1, 1}, {}, false),
+               Error);                                                                  // range
+  EXPECT_THROW(InteractionMatrix::from_csr(2, 3, {0, 1}, {2}, {1}, {}, false), Error);  // row_ptr
 }
 
 TEST(InteractionMatrixTest, OutOfRangeRowIsAnError) {

@@ -18,7 +18,8 @@ InteractionMatrix random_matrix(UserIndex users, ItemIndex items, int per_user, 
     const int n = 1 + static_cast<int>(rng.below(static_cast<std::uint32_t>(per_user)));
     for (int k = 0; k < n; ++k) {
       t.push_back({u, static_cast<ItemIndex>(rng.below(static_cast<std::uint32_t>(items))),
-                   1.0f + static_cast<float>(rng.below(4)), static_cast<std::int64_t>(rng.below(1000)), false});
+                   1.0f + static_cast<float>(rng.below(4)), static_cast<std::int64_t>(rng.below(1000)),
+                   false});
     }
   }
   return InteractionMatrix::from_triplets(std::move(t), users, items);

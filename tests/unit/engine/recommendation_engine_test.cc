@@ -14,24 +14,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-config::Config fast_config() {
-  config::Config c;
-  for (auto& [name, d] : c.domains) {
-    d.models.enabled = {"knn", "collab"};
-    d.models.collab.als.factors = 8;
-    d.models.collab.als.iterations = 4;
-  }
-  return c;
-}
+using testing::fast_config;
 
-data::SeedOptions seed_options() {
-  data::SeedOptions o;
-  o.users = 60;
-  o.items = 80;
-  o.interactions = 8000;
-  o.domains = {"movies", "music"};
-  return o;
-}
+data::SeedOptions seed_options() { return testing::small_seed(60, 80, 8000); }
 
 class RecommendationEngineTest : public ::testing::Test {
  protected:

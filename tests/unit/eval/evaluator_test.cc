@@ -37,16 +37,31 @@ class IndexOrder final : public models::Recommender {
   ItemIndex n_;
 };
 
-data::InteractionMatrix matrix(std::vector<data::Triplet> t) { return data::InteractionMatrix::from_triplets(std::move(t), 4, 6); }
+data::InteractionMatrix matrix(std::vector<data::Triplet> t) {
+  return data::InteractionMatrix::from_triplets(std::move(t), 4, 6);
+}
 
 TEST(EvaluatorTest, HandComputedMetrics) {
   // user 0: train {0,1}, test {2,5}; user 1: train {2}, test {0 (negative), 4}; user 2: nothing;
   // user 3: train {0}, test {1}. Rankings at k=3: [2,3,4], [0,1,3], [1,2,3].
-  const auto train = matrix({{0, 0, 1, 0, false}, {0, 1, 1, 0, false}, {1, 2, 1, 0, false}, {3, 0, 1, 0, false}});
-  const auto test = matrix({{0, 2, 1, 0, false}, {0, 5, 1, 0, false}, {1, 0, -1, 0, false}, {1, 4, 1, 0, false}, {3, 1, 1, 0, false}});
+  const auto train =
+      matrix({{0, 0, 1, 0, false}, {0, 1, 1, 0, false}, {1, 2, 1, 0, false}, {3, 0, 1, 0, false}});
+  const auto test = matrix({{0, 2, 1, 0, false},
+                            {0, 5, 1, 0, false},
+                            {1, 0, -1, 0, false},
+                            {1, 4, 1, 0, false},
+                            {3, 1, 1, 0, false}});
   EvalOptions o;
   o.k = 3;
-  const auto m = Evaluator(o).evaluate(IndexOrder(6), train, test);
+  std::vector<UserList> lists;
+  const auto m = Evaluator(o).evaluate(IndexOrder(6), train, test, &lists);
+  ASSERT_EQ(lists.size(), 3u);
+  EXPECT_EQ(lists[0].user, 0);
+  EXPECT_EQ(lists[1].user, 1);
+  EXPECT_EQ(lists[2].user, 3);
+  ASSERT_EQ(lists[0].items.size(), 3u);
+  EXPECT_EQ(lists[0].items[0].item, 2);
+  EXPECT_EQ(lists[2].items[0].item, 1);
   EXPECT_EQ(m.users, 3u);
   EXPECT_EQ(m.k, 3u);
   EXPECT_NEAR(m.precision, 2.0 / 9.0, 1e-12);

@@ -26,7 +26,8 @@ TEST(MetricsTest, HandComputedAtFive) {
 TEST(MetricsTest, HandComputedAtThreeAndOne) {
   EXPECT_DOUBLE_EQ(precision_at_k(kRanked, kRelevant, 3), 1.0 / 3.0);
   EXPECT_DOUBLE_EQ(recall_at_k(kRanked, kRelevant, 3), 1.0 / 3.0);
-  EXPECT_NEAR(ndcg_at_k(kRanked, kRelevant, 3), (1.0 / std::log2(3.0)) / (1.0 + 1.0 / std::log2(3.0) + 0.5), 1e-12);
+  EXPECT_NEAR(ndcg_at_k(kRanked, kRelevant, 3), (1.0 / std::log2(3.0)) / (1.0 + 1.0 / std::log2(3.0) + 0.5),
+              1e-12);
   EXPECT_DOUBLE_EQ(average_precision_at_k(kRanked, kRelevant, 3), 0.5 / 3.0);
   EXPECT_DOUBLE_EQ(reciprocal_rank_at_k(kRanked, kRelevant, 3), 0.5);
   EXPECT_DOUBLE_EQ(hit_at_k(kRanked, kRelevant, 1), 0.0);
@@ -48,7 +49,9 @@ TEST(MetricsTest, ShortListAndNoRelevantItems) {
   const std::vector<ItemIndex> ranked{3};
   EXPECT_DOUBLE_EQ(precision_at_k(ranked, kRelevant, 10), 0.1);  // k stays the denominator
   const auto none = ranking_metrics(kRanked, {}, 5);
-  EXPECT_EQ(none.precision + none.recall + none.ndcg + none.average_precision + none.hit + none.reciprocal_rank, 0.0);
+  EXPECT_EQ(
+      none.precision + none.recall + none.ndcg + none.average_precision + none.hit + none.reciprocal_rank,
+      0.0);
 }
 
 TEST(MetricsTest, CatalogCoverage) {

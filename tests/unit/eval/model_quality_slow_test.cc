@@ -58,7 +58,8 @@ TEST(ModelQualityTest, PersonalModelsBeatPopularity) {
     auto model = models::make_recommender(algorithm == "knn" ? "knn" : "collab", config);
     model->fit(split.train, {});
     const Metrics m = evaluator.evaluate(*model, split.train, split.test);
-    EXPECT_GT(m.ndcg, 3 * baseline.ndcg) << algorithm << ": " << m.summary() << " vs popularity " << baseline.summary();
+    EXPECT_GT(m.ndcg, 3 * baseline.ndcg)
+        << algorithm << ": " << m.summary() << " vs popularity " << baseline.summary();
     EXPECT_GT(m.recall, baseline.recall) << algorithm;
     EXPECT_GT(m.coverage, baseline.coverage) << algorithm;
   }

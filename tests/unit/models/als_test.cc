@@ -6,8 +6,9 @@
 
 #include "models/als.h"
 
-#include <Eigen/Dense>
 #include <gtest/gtest.h>
+
+#include <Eigen/Dense>
 
 #include "core/error.h"
 #include "data/rng.h"
@@ -215,7 +216,8 @@ TEST_F(AlsTest, InvalidParamsNameTheField) {
 }
 
 TEST_F(AlsTest, HandlesUsersAndItemsWithoutInteractions) {
-  const auto m = data::InteractionMatrix::from_triplets({{0, 0, 1.0f, 0, false}, {2, 3, 2.0f, 0, false}}, 4, 6);
+  const auto m =
+      data::InteractionMatrix::from_triplets({{0, 0, 1.0f, 0, false}, {2, 3, 2.0f, 0, false}}, 4, 6);
   for (const std::string mode : {"implicit", "explicit"}) {
     Als als(params(mode));
     als.fit(m, threads(2));

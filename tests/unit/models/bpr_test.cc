@@ -17,13 +17,16 @@ double training_auc(const Bpr& bpr, const data::InteractionMatrix& m) {
     const Eigen::VectorXf scores = items * bpr.user_factors().row(u).transpose();
     const auto row = m.row(u);
     std::vector<bool> positive(static_cast<std::size_t>(m.n_items()), false);
-    for (std::size_t k = 0; k < row.size(); ++k) positive[static_cast<std::size_t>(row.items[k])] = row.weights[k] > 0;
+    for (std::size_t k = 0; k < row.size(); ++k)
+      positive[static_cast<std::size_t>(row.items[k])] = row.weights[k] > 0;
     for (ItemIndex i = 0; i < m.n_items(); ++i) {
       if (!positive[static_cast<std::size_t>(i)]) continue;
       for (ItemIndex j = 0; j < m.n_items(); ++j) {
         if (positive[static_cast<std::size_t>(j)]) continue;
         pairs += 1;
-        correct += scores[i] + bias[static_cast<std::size_t>(i)] > scores[j] + bias[static_cast<std::size_t>(j)] ? 1 : 0;
+        correct +=
+            scores[i] + bias[static_cast<std::size_t>(i)] > scores[j] + bias[static_cast<std::size_t>(j)] ? 1
+                                                                                                          : 0;
       }
     }
   }

@@ -23,11 +23,13 @@ std::string saved_popularity(std::uint64_t checksum) {
   return out.str();
 }
 
-Error load_error(const std::string& bytes, std::optional<std::uint64_t> checksum, std::string_view as_type = {}) {
+Error load_error(const std::string& bytes, std::optional<std::uint64_t> checksum,
+                 std::string_view as_type = {}) {
   try {
     std::stringstream in(bytes);
     ModelReader reader(in, checksum);
-    auto model = make_empty_recommender(as_type.empty() ? std::string_view(reader.header().type_name) : as_type);
+    auto model =
+        make_empty_recommender(as_type.empty() ? std::string_view(reader.header().type_name) : as_type);
     model->load(reader);
   } catch (const Error& e) {
     return e;

@@ -19,7 +19,8 @@ struct Planted {
 };
 
 /// rating = true: explicit data (weights +2 in-group, -2 for the out-of-group item, all is_rating).
-inline Planted planted(int groups, int items_per_group, int users_per_group, bool rating, std::uint64_t seed = 3) {
+inline Planted planted(int groups, int items_per_group, int users_per_group, bool rating,
+                       std::uint64_t seed = 3) {
   Planted p;
   p.groups = groups;
   p.items_per_group = items_per_group;
@@ -38,8 +39,11 @@ inline Planted planted(int groups, int items_per_group, int users_per_group, boo
         t.push_back({u, item, rating ? 2.0f : 1.0f + static_cast<float>(rng.below(3)), ts++, rating});
       }
       if (v % 3 == 0) {
-        const int other = (g + 1 + static_cast<int>(rng.below(static_cast<std::uint32_t>(groups - 1)))) % groups;
-        const ItemIndex noise = other * items_per_group + static_cast<ItemIndex>(rng.below(static_cast<std::uint32_t>(items_per_group)));
+        const int other =
+            (g + 1 + static_cast<int>(rng.below(static_cast<std::uint32_t>(groups - 1)))) % groups;
+        const ItemIndex noise =
+            other * items_per_group +
+            static_cast<ItemIndex>(rng.below(static_cast<std::uint32_t>(items_per_group)));
         t.push_back({u, noise, rating ? -2.0f : 0.5f, ts++, rating});
       }
     }

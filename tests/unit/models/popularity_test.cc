@@ -16,9 +16,14 @@ TEST(PopularityTest, CountsDecayByHalfLife) {
   // item 2: one user now with a negative weight (ignored); item 3: one user 20 days ago (0.25).
   const std::int64_t now = 100 * kDay;
   std::vector<data::Triplet> t = {
-      {0, 0, 1.0f, now, false},           {1, 0, 3.0f, now, false},           {0, 1, 1.0f, now - 10 * kDay, false},
-      {1, 1, 1.0f, now - 10 * kDay, false}, {2, 1, 1.0f, now - 10 * kDay, false}, {3, 1, 1.0f, now - 10 * kDay, false},
-      {2, 2, -4.0f, now, false},          {3, 3, 2.0f, now - 20 * kDay, false},
+      {0, 0, 1.0f, now, false},
+      {1, 0, 3.0f, now, false},
+      {0, 1, 1.0f, now - 10 * kDay, false},
+      {1, 1, 1.0f, now - 10 * kDay, false},
+      {2, 1, 1.0f, now - 10 * kDay, false},
+      {3, 1, 1.0f, now - 10 * kDay, false},
+      {2, 2, -4.0f, now, false},
+      {3, 3, 2.0f, now - 20 * kDay, false},
   };
   PopularityParams p;
   p.half_life_days = 10;

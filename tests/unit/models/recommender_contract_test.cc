@@ -142,7 +142,8 @@ TYPED_TEST(RecommenderContractTest, PopularityRanksByCount) {
     for (float w : this->data_.matrix.column(i).weights) count[static_cast<std::size_t>(i)] += w > 0 ? 1 : 0;
   }
   for (std::size_t q = 1; q < recs.size(); ++q) {
-    EXPECT_GE(count[static_cast<std::size_t>(recs[q - 1].item)], count[static_cast<std::size_t>(recs[q].item)]);
+    EXPECT_GE(count[static_cast<std::size_t>(recs[q - 1].item)],
+              count[static_cast<std::size_t>(recs[q].item)]);
   }
 }
 
@@ -257,7 +258,8 @@ TYPED_TEST(RecommenderContractTest, SaveLoadGivesIdenticalScores) {
   EXPECT_EQ(loaded->params_text(), this->model_->params_text());
   const auto& m = this->data_.matrix;
   for (UserIndex u = 0; u < m.n_users(); u += 4) {
-    EXPECT_EQ(loaded->recommend(m.row(u), 10, this->seen(u)), this->model_->recommend(m.row(u), 10, this->seen(u)))
+    EXPECT_EQ(loaded->recommend(m.row(u), 10, this->seen(u)),
+              this->model_->recommend(m.row(u), 10, this->seen(u)))
         << "user " << u;
   }
   try {
@@ -272,7 +274,8 @@ TYPED_TEST(RecommenderContractTest, SameSeedGivesSameResult) {
   again->fit(this->data_.matrix, this->one_thread());
   const auto& m = this->data_.matrix;
   for (UserIndex u = 0; u < m.n_users(); u += 5) {
-    EXPECT_EQ(again->recommend(m.row(u), 10, this->seen(u)), this->model_->recommend(m.row(u), 10, this->seen(u)));
+    EXPECT_EQ(again->recommend(m.row(u), 10, this->seen(u)),
+              this->model_->recommend(m.row(u), 10, this->seen(u)));
   }
   if (TypeParam::kThreadIndependent) {
     auto parallel = TypeParam::make(11);
@@ -280,7 +283,8 @@ TYPED_TEST(RecommenderContractTest, SameSeedGivesSameResult) {
     two.threads = 2;
     parallel->fit(m, two);
     for (UserIndex u = 0; u < m.n_users(); u += 5) {
-      EXPECT_EQ(parallel->recommend(m.row(u), 10, this->seen(u)), this->model_->recommend(m.row(u), 10, this->seen(u)));
+      EXPECT_EQ(parallel->recommend(m.row(u), 10, this->seen(u)),
+                this->model_->recommend(m.row(u), 10, this->seen(u)));
     }
   }
 }

@@ -12,6 +12,28 @@
 
 namespace mxn::testing {
 
+/// Small, fast models for tests: item-KNN and ALS (8 factors, 4 iterations) in every domain.
+inline config::Config fast_config() {
+  config::Config c;
+  for (auto& [name, d] : c.domains) {
+    d.models.enabled = {"knn", "collab"};
+    d.models.collab.als.factors = 8;
+    d.models.collab.als.iterations = 4;
+  }
+  return c;
+}
+
+/// A small seed: `users` users, `items` items per domain, `interactions` in all, in `domains`.
+inline data::SeedOptions small_seed(int users, int items, std::int64_t interactions,
+                                    std::vector<std::string> domains = {"movies", "music"}) {
+  data::SeedOptions o;
+  o.users = users;
+  o.items = items;
+  o.interactions = interactions;
+  o.domains = std::move(domains);
+  return o;
+}
+
 struct SeededWarehouse {
   TempDir dir;
   config::Config config;

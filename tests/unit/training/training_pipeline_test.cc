@@ -11,24 +11,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-data::SeedOptions small_seed() {
-  data::SeedOptions o;
-  o.users = 60;
-  o.items = 80;
-  o.interactions = 8000;
-  o.domains = {"movies", "music"};
-  return o;
-}
+data::SeedOptions small_seed() { return testing::small_seed(60, 80, 8000); }
 
-config::Config fast_config() {
-  config::Config c;
-  for (auto& [name, d] : c.domains) {
-    d.models.enabled = {"knn", "collab"};
-    d.models.collab.als.factors = 8;
-    d.models.collab.als.iterations = 4;
-  }
-  return c;
-}
+using testing::fast_config;
 
 class TrainingPipelineTest : public ::testing::Test {
  protected:

@@ -9,27 +9,18 @@
 namespace mxn::training {
 namespace {
 
-config::Config fast_config() {
+config::Config knn_only_config() {
   config::Config c;
-  for (auto& [name, d] : c.domains) {
-    d.models.enabled = {"knn"};
-  }
+  for (auto& [name, d] : c.domains) d.models.enabled = {"knn"};
   return c;
 }
 
-data::SeedOptions seed_options() {
-  data::SeedOptions o;
-  o.users = 40;
-  o.items = 50;
-  o.interactions = 4000;
-  o.domains = {"movies", "music"};
-  return o;
-}
+data::SeedOptions seed_options() { return testing::small_seed(40, 50, 4000); }
 
 class TrainingServiceTest : public ::testing::Test {
  protected:
   TrainingServiceTest()
-      : seeded(seed_options(), fast_config()),
+      : seeded(seed_options(), knn_only_config()),
         store(seeded.config.models.store_dir, 3),
         pipeline(*seeded.warehouse, store, seeded.config) {
     // Only the seeded domains exist in this test's configuration.

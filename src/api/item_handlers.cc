@@ -1,0 +1,116 @@
+// The catalog: PUT/POST /items, POST /items/bulk, GET /items/{domain}/{item_id}, GET .../similar.
+
+#include "api/handlers.h"
+#include "api/json_input.h"
+#include "core/time.h"
+#include "tracking/interaction_validator.h"
+
+namespace mxn::api {
+
+nlohmann::json item_json(const engine::RecommendedItem& item);  // recommendation_handlers.cc
+
+namespace {
+
+constexpr std::size_t kMaxIdBytes = 256;
+constexpr std::size_t kMaxTextBytes = 64 * 1024;
+
+warehouse::CatalogItem item_from_json(const Services& s, const nlohmann::json& object, const std::string& prefix,
+                                      std::vector<FieldError>& problems) {
+  warehouse::CatalogItem item;
+  if (!object.is_object()) {
+    problems.push_back({prefix.empty() ? "body" : prefix.substr(0, prefix.size() - 1), "must be a JSON object"});
+    return item;
+  }
+  JsonFields f(object, prefix, problems);
+  f.reject_unknown({"domain", "item_id", "title", "description", "tags", "metadata"});
+  item.domain = f.required_string("domain");
+  item.item_id = f.required_string("item_id");
+  item.title = f.optional_string("title").value_or("");
+  item.description = f.optional_string("description").value_or("");
+  item.tags = f.optional_strings("tags").value_or(std::vector<std::string>{});
+  item.metadata = f.optional_object_text("metadata");
+  if (!item.domain.empty()) {
+    auto d = s.config.domains.find(item.domain);
+    if (d == s.config.domains.end() || !d->second.enabled) {
+      problems.push_back({prefix + "domain", "unknown or disabled domain '" + item.domain + "'"});
+    }
+  }
+  if (object.contains("item_id") && object["item_id"].is_string()) {
+    if (item.item_id.empty() || item.item_id.size() > kMaxIdBytes || !tracking::is_valid_utf8(item.item_id)) {
+      problems.push_back({prefix + "item_id", "must be 1 to 256 bytes of valid UTF-8"});
+    }
+  }
+  for (const auto* text : {&item.title, &item.description}) {
+    if (text->size() > kMaxTextBytes || !tracking::is_valid_utf8(*text)) {
+      problems.push_back({prefix + (text == &item.title ? "title" : "description"),
+                          "must be valid UTF-8 of at most 65536 bytes"});
+    }
+  }
+  return item;
+}
+
+nlohmann::json catalog_json(const warehouse::CatalogItem& item) {
+  return {{"domain", item.domain},
+          {"item_id", item.item_id},
+          {"title", item.title},
+          {"description", item.description},
+          {"tags", item.tags},
+          {"metadata", item.metadata.empty() ? nlohmann::json::object() : nlohmann::json::parse(item.metadata)},
+          {"created_at", format_iso8601(item.created_at_us)},
+          {"updated_at", format_iso8601(item.updated_at_us)}};
+}
+
+}  // namespace
+
+Response put_item(Services& s, const Request& r) {
+  const auto body = parse_object(r);
+  std::vector<FieldError> problems;
+  auto item = item_from_json(s, body, "", problems);
+  throw_if_any(problems);
+  const bool existed = s.engine.catalog().get(item.domain, item.item_id) != nullptr;
+  s.warehouse.upsert_item(item);
+  s.engine.observe_item(item);
+  return json_response(existed ? 200 : 201,
+                       {{"status", existed ? "updated" : "created"}, {"domain", item.domain}, {"item_id", item.item_id}});
+}
+
+Response post_items_bulk(Services& s, const Request& r) {
+  const auto body = parse_object(r);
+  auto list = body.find("items");
+  if (list == body.end() || !list->is_array() || list->empty()) {
+    throw Error(Code::kInvalidArgument, "must be a non-empty list of items", "items");
+  }
+  std::vector<FieldError> problems;
+  std::vector<warehouse::CatalogItem> items;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    items.push_back(item_from_json(s, (*list)[i], "items[" + std::to_string(i) + "].", problems));
+  }
+  throw_if_any(problems);
+  s.warehouse.upsert_items(items);
+  for (const auto& item : items) s.engine.observe_item(item);
+  return json_response(200, {{"status", "upserted"}, {"count", items.size()}});
+}
+
+Response get_item(Services& s, const Request& r) {
+  const auto& domain = r.path_param("domain");
+  s.config.domain(domain);
+  auto item = s.warehouse.get_item(domain, r.path_param("item_id"));
+  if (!item) {
+    throw Error(Code::kNotFound, "unknown item '" + r.path_param("item_id") + "' in domain '" + domain + "'",
+                "item_id");
+  }
+  return json_response(200, catalog_json(*item));
+}
+
+Response get_similar_items(Services& s, const Request& r) {
+  const std::size_t k = query_count(r, "top_k", 10, 1, engine::kMaxTopK);
+  const auto similar = s.engine.similar_items(r.path_param("domain"), r.path_param("item_id"), k);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& item : similar) items.push_back(item_json(item));
+  return json_response(200, {{"domain", r.path_param("domain")},
+                             {"item_id", r.path_param("item_id")},
+                             {"count", items.size()},
+                             {"items", items}});
+}
+
+}  // namespace mxn::api

@@ -1,0 +1,42 @@
+// POST /recommendations {user_id, domain, top_k, model_types, query_text}.
+
+#include "api/handlers.h"
+#include "api/json_input.h"
+#include "core/time.h"
+
+namespace mxn::api {
+
+nlohmann::json item_json(const engine::RecommendedItem& item) {
+  return {{"item_id", item.item_id}, {"title", item.title},   {"score", item.score},
+          {"rank", item.rank},       {"reason", item.reason}, {"contributions", item.contributions}};
+}
+
+Response post_recommendations(Services& s, const Request& r) {
+  const auto body = parse_object(r);
+  std::vector<FieldError> problems;
+  JsonFields f(body, "", problems);
+  f.reject_unknown({"user_id", "domain", "top_k", "model_types", "query_text"});
+  engine::RecommendRequest request;
+  request.user_id = f.required_string("user_id");
+  request.domain = f.required_string("domain");
+  request.top_k = static_cast<std::size_t>(f.optional_integer("top_k", 1, 1000).value_or(10));
+  request.model_types = f.optional_strings("model_types").value_or(std::vector<std::string>{});
+  request.query_text = f.optional_string("query_text").value_or("");
+  throw_if_any(problems);
+
+  const auto recs = s.engine.recommend(request);
+  const std::int64_t now = now_us();
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& item : recs.items) items.push_back(item_json(item));
+  s.served.record({.user_id = recs.user_id, .domain = recs.domain, .generated_at_us = now,
+                   .model_types = recs.models_used, .items = items.dump()});
+  return json_response(200, {{"user_id", recs.user_id},
+                             {"domain", recs.domain},
+                             {"generated_at", format_iso8601(now)},
+                             {"cold_start", recs.cold_start},
+                             {"models_used", recs.models_used},
+                             {"count", items.size()},
+                             {"items", items}});
+}
+
+}  // namespace mxn::api

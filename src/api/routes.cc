@@ -1,0 +1,168 @@
+#include "api/routes.h"
+
+#include "api/handlers.h"
+#include "api/openapi.h"
+
+namespace mxn::api {
+
+namespace {
+
+using nlohmann::json;
+
+json string_schema(const std::string& description = "") {
+  json s = {{"type", "string"}};
+  if (!description.empty()) s["description"] = description;
+  return s;
+}
+
+json object_schema(json properties, std::vector<std::string> required) {
+  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(required)}};
+}
+
+json list_of(json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+
+const json kInteraction = object_schema(
+    {{"user_id", string_schema("1-256 bytes of UTF-8")},
+     {"domain", string_schema("an enabled domain: movies, music, tasks, notes")},
+     {"item_id", string_schema("1-256 bytes of UTF-8")},
+     {"interaction_type", string_schema("a configured type: view, click, play, like, rating, complete, skip, ...")},
+     {"rating", {{"type", {"number", "null"}}, {"description", "required for interaction_type rating"}}},
+     {"timestamp", {{"type", {"number", "string", "null"}}, {"description", "epoch seconds or ISO-8601; default now"}}},
+     {"metadata", {{"type", {"object", "null"}}}}},
+    {"user_id", "domain", "item_id", "interaction_type"});
+
+const json kRecommendedItem = object_schema({{"item_id", string_schema()},
+                                             {"title", string_schema()},
+                                             {"score", {{"type", "number"}}},
+                                             {"rank", {{"type", "integer"}}},
+                                             {"reason", string_schema()},
+                                             {"contributions", {{"type", "object"}, {"additionalProperties", {{"type", "number"}}}}}},
+                                            {"item_id", "title", "score", "rank", "reason", "contributions"});
+
+const json kItem = object_schema({{"domain", string_schema()},
+                                  {"item_id", string_schema()},
+                                  {"title", string_schema()},
+                                  {"description", string_schema()},
+                                  {"tags", list_of(string_schema())},
+                                  {"metadata", {{"type", "object"}}}},
+                                 {"domain", "item_id"});
+
+const json kAutomationList = object_schema(
+    {{"user_id", string_schema()},
+     {"domain", string_schema()},
+     {"generated_at", string_schema("ISO-8601 UTC")},
+     {"count", {{"type", "integer"}}},
+     {"items", list_of(object_schema({{"item_id", string_schema()},
+                                      {"title", string_schema()},
+                                      {"rank", {{"type", "integer"}}},
+                                      {"score", {{"type", "number"}}},
+                                      {"reason", string_schema()}},
+                                     {"item_id", "title", "rank", "score"}))}},
+    {"user_id", "generated_at", "items"});
+
+const json kJob = object_schema({{"job_id", string_schema()},
+                                 {"status", string_schema("queued | running | succeeded | partial | failed")},
+                                 {"trigger", string_schema()},
+                                 {"domains", list_of(string_schema())},
+                                 {"summaries", list_of({{"type", "object"}})}},
+                                {"job_id", "status", "domains"});
+
+}  // namespace
+
+std::vector<Route> make_routes(Services& s) {
+  auto bind = [&s](Response (*handler)(Services&, const Request&)) {
+    return [&s, handler](const Request& r) { return handler(s, r); };
+  };
+  std::vector<Route> routes = {
+      {.method = Method::kPost, .pattern = "/interactions", .handler = bind(post_interaction),
+       .tag = "interactions", .summary = "Log one interaction; acknowledged once committed",
+       .request_schema = kInteraction,
+       .response_schema = object_schema({{"status", string_schema()}, {"id", {{"type", "integer"}}}}, {"status", "id"}),
+       .success_status = 201},
+      {.method = Method::kPost, .pattern = "/interactions/bulk", .handler = bind(post_interactions_bulk),
+       .tag = "interactions", .summary = "Log many interactions, all or nothing (errors list every bad index)",
+       .request_schema = object_schema({{"interactions", list_of(kInteraction)}}, {"interactions"}),
+       .response_schema = object_schema({{"status", string_schema()}, {"count", {{"type", "integer"}}},
+                                         {"ids", list_of({{"type", "integer"}})}}, {"status", "count", "ids"}),
+       .success_status = 201},
+      {.method = Method::kPost, .pattern = "/recommendations", .handler = bind(post_recommendations),
+       .tag = "recommendations", .summary = "Personal recommendations blended from the requested models",
+       .request_schema = object_schema({{"user_id", string_schema()},
+                                        {"domain", string_schema()},
+                                        {"top_k", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}, {"default", 10}}},
+                                        {"model_types", list_of({{"enum", {"knn", "collab", "embedding", "popularity"}}})},
+                                        {"query_text", string_schema("semantic query for the embedding model")}},
+                                       {"user_id", "domain"}),
+       .response_schema = object_schema({{"user_id", string_schema()},
+                                         {"domain", string_schema()},
+                                         {"generated_at", string_schema()},
+                                         {"cold_start", {{"type", "boolean"}}},
+                                         {"models_used", list_of(string_schema())},
+                                         {"count", {{"type", "integer"}}},
+                                         {"items", list_of(kRecommendedItem)}},
+                                        {"user_id", "domain", "items"})},
+      {.method = Method::kPut, .pattern = "/items", .handler = bind(put_item), .tag = "items",
+       .summary = "Create or update a catalog item", .request_schema = kItem,
+       .response_schema = object_schema({{"status", string_schema()}}, {"status"})},
+      {.method = Method::kPost, .pattern = "/items", .handler = bind(put_item), .tag = "items",
+       .summary = "Create or update a catalog item", .request_schema = kItem,
+       .response_schema = object_schema({{"status", string_schema()}}, {"status"})},
+      {.method = Method::kPost, .pattern = "/items/bulk", .handler = bind(post_items_bulk), .tag = "items",
+       .summary = "Create or update many catalog items, all or nothing",
+       .request_schema = object_schema({{"items", list_of(kItem)}}, {"items"}),
+       .response_schema = object_schema({{"status", string_schema()}, {"count", {{"type", "integer"}}}}, {"status", "count"})},
+      {.method = Method::kGet, .pattern = "/items/{domain}/{item_id}", .handler = bind(get_item), .tag = "items",
+       .summary = "One catalog item", .response_schema = kItem},
+      {.method = Method::kGet, .pattern = "/items/{domain}/{item_id}/similar", .handler = bind(get_similar_items),
+       .tag = "items", .summary = "Items similar to one item",
+       .response_schema = object_schema({{"items", list_of(kRecommendedItem)}}, {"items"}),
+       .query_params = {{"top_k", "integer", "how many (default 10)"}}},
+      {.method = Method::kGet, .pattern = "/users/{user_id}/history", .handler = bind(get_user_history),
+       .tag = "users", .summary = "A user's interactions, newest first",
+       .response_schema = object_schema({{"user_id", string_schema()}, {"items", list_of({{"type", "object"}})}}, {"items"}),
+       .query_params = {{"domain", "string", "only this domain"}, {"limit", "integer", "at most this many (default 100)"}}},
+      {.method = Method::kGet, .pattern = "/automation/daily-playlist/{user_id}", .handler = bind(get_daily_playlist),
+       .tag = "automation", .summary = "Today's playlist (music)", .response_schema = kAutomationList},
+      {.method = Method::kGet, .pattern = "/automation/weekly-movies/{user_id}", .handler = bind(get_weekly_movies),
+       .tag = "automation", .summary = "This week's movie picks, diversified by genre", .response_schema = kAutomationList},
+      {.method = Method::kGet, .pattern = "/automation/task-prioritization/{user_id}",
+       .handler = bind(get_task_prioritization), .tag = "automation",
+       .summary = "The user's open tasks in priority order, with score components", .response_schema = kAutomationList},
+      {.method = Method::kPost, .pattern = "/training/train", .handler = bind(post_train), .tag = "training",
+       .summary = "Queue a training job (202), or with wait=true run it and return its summary",
+       .response_schema = kJob, .success_status = 202,
+       .query_params = {{"domain", "string", "one domain (default: every enabled domain)"},
+                        {"wait", "boolean", "block until the job is done and answer 200 with the summary"}}},
+      {.method = Method::kGet, .pattern = "/training/stats", .handler = bind(get_training_stats), .tag = "training",
+       .summary = "Data sizes, new interactions, served model versions, last runs, next scheduled run",
+       .response_schema = object_schema({{"domains", list_of({{"type", "object"}})},
+                                         {"next_scheduled_run", {{"type", {"string", "null"}}}}}, {"domains"}),
+       .query_params = {{"domain", "string", "one domain"}}},
+      {.method = Method::kGet, .pattern = "/training/jobs/{job_id}", .handler = bind(get_training_job),
+       .tag = "training", .summary = "A training job's status and summary", .response_schema = kJob},
+      {.method = Method::kGet, .pattern = "/health", .handler = bind(get_health), .tag = "system",
+       .summary = "Liveness and readiness: warehouse open, models loaded per domain",
+       .response_schema = object_schema({{"status", string_schema()}, {"ready", {{"type", "boolean"}}},
+                                         {"domains", {{"type", "object"}}}}, {"status", "ready"}),
+       .needs_key = false},
+      {.method = Method::kGet, .pattern = "/metrics", .handler = bind(get_metrics), .tag = "system",
+       .summary = "Prometheus metrics", .response_schema = string_schema(),
+       .content_type = "text/plain; version=0.0.4"},
+  };
+  // The document describes the table it is part of, built once the table is complete.
+  auto document = std::make_shared<std::string>();
+  routes.push_back({.method = Method::kGet, .pattern = "/openapi.json",
+                    .handler = [document](const Request&) { return Response{.status = 200, .body = *document}; },
+                    .tag = "system", .summary = "This API as an OpenAPI 3.1 document",
+                    .response_schema = {{"type", "object"}}, .needs_key = false});
+  routes.push_back({.method = Method::kGet, .pattern = "/docs",
+                    .handler = [](const Request&) {
+                      return Response{.status = 200, .content_type = "text/html; charset=utf-8", .body = docs_page()};
+                    },
+                    .tag = "system", .summary = "Browsable API documentation",
+                    .response_schema = string_schema(), .needs_key = false, .content_type = "text/html"});
+  *document = openapi_document(routes, "1.0.0").dump();
+  return routes;
+}
+
+}  // namespace mxn::api

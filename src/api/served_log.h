@@ -1,0 +1,49 @@
+#pragma once
+// ServedLog: writes every served recommendation list to the warehouse's `recommendations` table off the
+// request path: requests enqueue, one background thread writes. The queue is bounded; when the warehouse
+// cannot keep up, the oldest pending lists are dropped and counted (they are a record, not user data).
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "warehouse/records.h"
+
+namespace mxn::warehouse {
+class Warehouse;
+}
+
+namespace mxn::api {
+
+class ServedLog {
+ public:
+  static constexpr std::size_t kMaxPending = 10000;
+
+  explicit ServedLog(warehouse::Warehouse& warehouse);
+  /// Writes what is pending, then stops.
+  ~ServedLog();
+  ServedLog(const ServedLog&) = delete;
+  ServedLog& operator=(const ServedLog&) = delete;
+
+  void record(warehouse::RecommendationRecord record);
+  /// Blocks until everything recorded so far is written (tests, shutdown).
+  void flush();
+  std::uint64_t dropped() const;
+
+ private:
+  void run();
+
+  warehouse::Warehouse& warehouse_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<warehouse::RecommendationRecord> pending_;
+  std::uint64_t dropped_ = 0;
+  std::uint64_t enqueued_ = 0;
+  std::uint64_t written_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace mxn::api

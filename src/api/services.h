@@ -1,0 +1,24 @@
+#pragma once
+// What the handlers work with: the parts of a running server, owned by api::Server.
+
+#include "api/metrics.h"
+#include "api/served_log.h"
+#include "core/config.h"
+#include "engine/recommendation_engine.h"
+#include "tracking/behavior_tracker.h"
+#include "training/training_service.h"
+#include "warehouse/warehouse.h"
+
+namespace mxn::api {
+
+struct Services {
+  const config::Config& config;
+  warehouse::Warehouse& warehouse;
+  tracking::BehaviorTracker& tracker;
+  engine::RecommendationEngine& engine;
+  training::TrainingService& training;
+  Metrics& metrics;
+  ServedLog& served;
+};
+
+}  // namespace mxn::api

@@ -1,0 +1,132 @@
+// POST /training/train?domain=&wait=, GET /training/stats?domain=, GET /training/jobs/{job_id}.
+
+#include "api/handlers.h"
+#include "core/time.h"
+
+namespace mxn::api {
+
+namespace {
+
+nlohmann::json time_or_null(std::int64_t us) { return us > 0 ? nlohmann::json(format_iso8601(us)) : nlohmann::json(); }
+
+nlohmann::json summary_json(const training::TrainingSummary& s) {
+  nlohmann::json models = nlohmann::json::array();
+  for (const auto& m : s.models) {
+    const std::string k = std::to_string(m.metrics.k);
+    models.push_back({{"model", m.model},
+                      {"type", m.type_name},
+                      {"status", m.status},
+                      {"version", m.version},
+                      {"error", m.error.empty() ? nlohmann::json() : nlohmann::json(m.error)},
+                      {"seconds", m.seconds},
+                      {"metrics",
+                       {{"k", m.metrics.k},
+                        {"users", m.metrics.users},
+                        {"precision", m.metrics.precision},
+                        {"recall", m.metrics.recall},
+                        {"ndcg", m.metrics.ndcg},
+                        {"map", m.metrics.map},
+                        {"hit_rate", m.metrics.hit_rate},
+                        {"mrr", m.metrics.mrr},
+                        {"coverage", m.metrics.coverage}}}});
+  }
+  return {{"domain", s.domain},
+          {"status", s.status},
+          {"reason", s.reason.empty() ? nlohmann::json() : nlohmann::json(s.reason)},
+          {"users", s.n_users},
+          {"items", s.n_items},
+          {"interactions", s.n_interactions},
+          {"seconds", s.seconds},
+          {"models", models}};
+}
+
+nlohmann::json job_json(const training::TrainingJob& job) {
+  nlohmann::json summaries = nlohmann::json::array();
+  for (const auto& s : job.summaries) summaries.push_back(summary_json(s));
+  return {{"job_id", job.id},
+          {"status", job.status},
+          {"trigger", job.trigger},
+          {"domains", job.domains},
+          {"error", job.error.empty() ? nlohmann::json() : nlohmann::json(job.error)},
+          {"created_at", time_or_null(job.created_us)},
+          {"started_at", time_or_null(job.started_us)},
+          {"finished_at", time_or_null(job.finished_us)},
+          {"summaries", summaries}};
+}
+
+bool truthy(const std::optional<std::string>& v) { return v && (*v == "true" || *v == "1" || *v == "yes"); }
+
+}  // namespace
+
+Response post_train(Services& s, const Request& r) {
+  std::vector<std::string> domains;
+  if (auto d = r.query_param("domain"); d && !d->empty()) domains.push_back(*d);
+  if (auto w = r.query_param("wait"); w && *w != "true" && *w != "false" && *w != "1" && *w != "0") {
+    throw Error(Code::kInvalidArgument, "must be true or false", "wait");
+  }
+  const std::string id = s.training.submit(domains, "manual");
+  if (truthy(r.query_param("wait"))) return json_response(200, job_json(s.training.wait(id)));
+  return json_response(202, job_json(*s.training.job(id)));
+}
+
+Response get_training_job(Services& s, const Request& r) {
+  auto job = s.training.job(r.path_param("job_id"));
+  if (!job) throw Error(Code::kNotFound, "unknown training job '" + r.path_param("job_id") + "'", "job_id");
+  return json_response(200, job_json(*job));
+}
+
+Response get_training_stats(Services& s, const Request& r) {
+  std::vector<std::string> names;
+  if (auto d = r.query_param("domain"); d && !d->empty()) {
+    s.config.domain(*d);
+    names.push_back(*d);
+  } else {
+    for (const auto& [name, d] : s.config.domains) {
+      if (d.enabled) names.push_back(name);
+    }
+  }
+  nlohmann::json domains = nlohmann::json::array();
+  for (const auto& name : names) {
+    const auto stats = s.warehouse.domain_stats(name);
+    const std::int64_t fresh = s.training.new_interactions(name);
+    nlohmann::json models = nlohmann::json::array();
+    for (const auto& [model, served] : s.engine.models(name)->models) {
+      models.push_back({{"model", model},
+                        {"type", served.meta.type_name},
+                        {"version", served.meta.version},
+                        {"created_at", time_or_null(served.meta.created_at_us)},
+                        {"metrics", served.meta.metrics},
+                        {"trained_on", {{"users", served.meta.n_users},
+                                        {"items", served.meta.n_items},
+                                        {"interactions", served.meta.n_interactions}}}});
+    }
+    nlohmann::json runs = nlohmann::json::array();
+    for (const auto& run : s.warehouse.list_training_runs(name, 10)) {
+      runs.push_back({{"run_id", run.run_id},
+                      {"model", run.model},
+                      {"status", run.status},
+                      {"version", run.model_version ? nlohmann::json(*run.model_version) : nlohmann::json()},
+                      {"metrics", run.metrics.empty() ? nlohmann::json::object() : nlohmann::json::parse(run.metrics)},
+                      {"duration_s", run.duration_s},
+                      {"error", run.error.empty() ? nlohmann::json() : nlohmann::json(run.error)},
+                      {"started_at", time_or_null(run.started_at_us)},
+                      {"finished_at", time_or_null(run.finished_at_us.value_or(0))}});
+    }
+    const bool enough = stats.n_interactions >= s.config.training.min_samples;
+    domains.push_back({{"domain", name},
+                       {"interactions", stats.n_interactions},
+                       {"users", stats.n_users},
+                       {"items", stats.n_catalog_items},
+                       {"new_interactions", fresh},
+                       {"min_new_interactions", s.config.training.min_new_interactions},
+                       {"min_samples", s.config.training.min_samples},
+                       {"trainable", enough},
+                       {"should_retrain", enough && fresh >= s.config.training.min_new_interactions},
+                       {"models", models},
+                       {"last_runs", runs}});
+  }
+  return json_response(200, {{"domains", domains},
+                             {"next_scheduled_run", time_or_null(s.training.next_scheduled_run_us())}});
+}
+
+}  // namespace mxn::api

@@ -1,0 +1,319 @@
+// The real server on a random loopback port, driven over HTTP.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "../unit/training/seeded_warehouse.h"
+#include "api/server.h"
+#include "core/time.h"
+
+namespace mxn::api {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+config::Config test_config() {
+  config::Config c = testing::fast_config();
+  c.api.port = 0;
+  c.api.threads = 16;
+  c.training.min_samples = 10;
+  return c;
+}
+
+data::SeedOptions seed_options() {
+  return testing::small_seed(60, 80, 12000, {"movies", "music", "tasks", "notes"});
+}
+
+/// A seeded, trained warehouse and a server over it, serving on a thread.
+class ApiTest : public ::testing::Test {
+ protected:
+  ApiTest() : seeded(seed_options(), test_config()) {
+    engine::ModelStore store(seeded.config.models.store_dir, 3);
+    training::TrainingPipeline pipeline(*seeded.warehouse, store, seeded.config);
+    for (const auto& d : {"movies", "music", "tasks", "notes"}) pipeline.run(d);
+    start();
+  }
+  ~ApiTest() override { stop(); }
+
+  void start() {
+    server = std::make_unique<Server>(seeded.config, false);
+    serving = std::thread([this] { server->run(); });
+    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
+    client->set_read_timeout(120, 0);
+  }
+  void stop() {
+    if (!server) return;
+    server->stop();
+    serving.join();
+    server.reset();
+  }
+
+  json get(const std::string& path, int expected = 200) {
+    auto res = client->Get(path.c_str());
+    EXPECT_TRUE(res) << path;
+    if (!res) return {};
+    EXPECT_EQ(res->status, expected) << path << ": " << res->body;
+    return res->get_header_value("Content-Type").find("json") != std::string::npos ? json::parse(res->body) : json();
+  }
+  json post(const std::string& path, const json& body, int expected) {
+    auto res = client->Post(path.c_str(), body.dump(), "application/json");
+    EXPECT_TRUE(res) << path;
+    if (!res) return {};
+    EXPECT_EQ(res->status, expected) << path << ": " << res->body;
+    return json::parse(res->body);
+  }
+
+  testing::SeededWarehouse seeded;
+  std::unique_ptr<Server> server;
+  std::thread serving;
+  std::unique_ptr<httplib::Client> client;
+};
+
+TEST_F(ApiTest, InteractionIsRecordedAndShowsInHistory) {
+  auto r = post("/interactions", {{"user_id", "user1"}, {"domain", "movies"}, {"item_id", "movie_3"},
+                                  {"interaction_type", "rating"}, {"rating", 4.5}, {"timestamp", "2026-01-02T03:04:05Z"},
+                                  {"metadata", {{"source", "test"}}}}, 201);
+  EXPECT_EQ(r["status"], "recorded");
+  EXPECT_TRUE(r["id"].is_number_integer());
+  auto h = get("/users/user1/history?domain=movies&limit=500");
+  bool found = false;
+  for (const auto& x : h["items"]) found = found || (x["id"] == r["id"] && x["rating"] == 4.5);
+  EXPECT_TRUE(found);
+}
+
+TEST_F(ApiTest, ValidationErrorsNameTheFieldWithTheRightStatus) {
+  auto e = post("/interactions", {{"domain", "movies"}, {"item_id", "m"}, {"interaction_type", "view"}}, 422);
+  EXPECT_EQ(e["error"]["field"], "user_id");
+  EXPECT_EQ(e["error"]["code"], "invalid_argument");
+  e = post("/interactions", {{"user_id", "u"}, {"domain", "movies"}, {"item_id", "m"}, {"interaction_type", "rating"},
+                             {"rating", 9}}, 422);
+  EXPECT_EQ(e["error"]["field"], "rating");
+  e = post("/interactions", {{"user_id", "u"}, {"domain", "movies"}, {"item_id", "m"}, {"interaction_type", "teleport"}}, 422);
+  EXPECT_EQ(e["error"]["field"], "interaction_type");
+  e = post("/recommendations", {{"user_id", "u"}, {"domain", "movies"}, {"top_k", 0}}, 422);
+  EXPECT_EQ(e["error"]["field"], "top_k");
+  auto res = client->Post("/interactions", "{not json", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], "malformed");
+  EXPECT_EQ(post("/recommendations", {{"user_id", "u"}, {"domain", "books"}}, 404)["error"]["field"], "domain");
+  EXPECT_EQ(get("/items/movies/movie_999999", 404)["error"]["field"], "item_id");
+  EXPECT_EQ(get("/users/nobody-at-all/history", 404)["error"]["field"], "user_id");
+  EXPECT_EQ(get("/training/jobs/job-404", 404)["error"]["field"], "job_id");
+}
+
+TEST_F(ApiTest, BulkIsAllOrNothingAndListsEveryBadIndex) {
+  json good = {{"user_id", "bulk-user"}, {"domain", "music"}, {"item_id", "song_1"}, {"interaction_type", "play"}};
+  json bad_type = good;
+  bad_type["interaction_type"] = "teleport";
+  json missing = good;
+  missing.erase("item_id");
+  auto e = post("/interactions/bulk", {{"interactions", {good, bad_type, good, missing}}}, 422);
+  std::vector<std::string> fields;
+  for (const auto& p : e["error"]["problems"]) fields.push_back(p["field"]);
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre("interactions[1].interaction_type", "interactions[3].item_id"));
+  EXPECT_EQ(get("/users/bulk-user/history", 404)["error"]["field"], "user_id") << "nothing was written";
+  auto ok = post("/interactions/bulk", {{"interactions", {good, good}}}, 201);
+  EXPECT_EQ(ok["count"], 2);
+  EXPECT_EQ(ok["ids"].size(), 2u);
+}
+
+TEST_F(ApiTest, RecommendationsHaveTheDocumentedShape) {
+  auto r = post("/recommendations", {{"user_id", "user1"}, {"domain", "movies"}, {"top_k", 5},
+                                     {"model_types", {"knn", "collab"}}}, 200);
+  EXPECT_EQ(r["user_id"], "user1");
+  EXPECT_EQ(r["domain"], "movies");
+  EXPECT_EQ(r["cold_start"], false);
+  ASSERT_EQ(r["items"].size(), 5u);
+  for (const auto& item : r["items"]) {
+    for (const char* key : {"item_id", "title", "score", "rank", "reason", "contributions"}) {
+      EXPECT_TRUE(item.contains(key)) << key;
+    }
+  }
+  server->services().served.flush();
+  EXPECT_TRUE(seeded.warehouse->latest_recommendation("user1", "movies").has_value()) << "served lists are logged";
+}
+
+TEST_F(ApiTest, ANewLikeChangesTheNextRecommendations) {
+  json req = {{"user_id", "fresh-user"}, {"domain", "movies"}, {"top_k", 10}};
+  auto before = post("/recommendations", req, 200);
+  EXPECT_EQ(before["cold_start"], true);
+  post("/interactions", {{"user_id", "fresh-user"}, {"domain", "movies"}, {"item_id", before["items"][5]["item_id"]},
+                         {"interaction_type", "like"}}, 201);
+  auto after = post("/recommendations", req, 200);
+  EXPECT_EQ(after["cold_start"], false);
+  EXPECT_NE(before["items"], after["items"]);
+}
+
+TEST_F(ApiTest, CatalogUpsertGetAndSimilar) {
+  json item = {{"domain", "movies"}, {"item_id", "movie_new"}, {"title", "Brand New (2026)"},
+               {"description", "A space adventure."}, {"tags", {"Sci-Fi"}}, {"metadata", {{"year", 2026}}}};
+  EXPECT_EQ(post("/items", item, 201)["status"], "created");
+  EXPECT_EQ(post("/items", item, 200)["status"], "updated");
+  auto got = get("/items/movies/movie_new");
+  EXPECT_EQ(got["title"], "Brand New (2026)");
+  EXPECT_EQ(got["metadata"]["year"], 2026);
+  EXPECT_EQ(post("/items/bulk", {{"items", {item, item}}}, 200)["count"], 2);
+  EXPECT_EQ(post("/items/bulk", {{"items", {item, {{"domain", "books"}, {"item_id", "x"}}}}}, 422)["error"]["field"],
+            "items[1].domain");
+  auto similar = get("/items/movies/movie_1/similar?top_k=3");
+  EXPECT_EQ(similar["items"].size(), 3u);
+}
+
+TEST_F(ApiTest, AutomationEndpointsAnswerForwardableLists) {
+  auto playlist = get("/automation/daily-playlist/user1");
+  EXPECT_EQ(playlist["user_id"], "user1");
+  EXPECT_TRUE(playlist.contains("generated_at"));
+  EXPECT_EQ(playlist["items"].size(), 20u);
+  auto movies = get("/automation/weekly-movies/user1");
+  EXPECT_EQ(movies["items"].size(), 10u);
+  auto tasks = get("/automation/task-prioritization/user1");
+  EXPECT_TRUE(tasks["items"].is_array());
+}
+
+TEST_F(ApiTest, OverdueHighPriorityTaskComesFirst) {
+  const std::string yesterday = format_iso8601(now_us() - kMicrosPerDay).substr(0, 10);
+  const std::string next_month = format_iso8601(now_us() + 30 * kMicrosPerDay).substr(0, 10);
+  post("/items", {{"domain", "tasks"}, {"item_id", "task_urgent"}, {"title", "File the tax return"},
+                  {"metadata", {{"due_date", yesterday}, {"priority", 1}, {"estimate_minutes", 60},
+                                {"status", "open"}, {"assignee", "planner"}}}}, 201);
+  post("/items", {{"domain", "tasks"}, {"item_id", "task_later"}, {"title", "Plan the summer trip"},
+                  {"metadata", {{"due_date", next_month}, {"priority", 3}, {"estimate_minutes", 30},
+                                {"status", "open"}, {"assignee", "planner"}}}}, 201);
+  post("/items", {{"domain", "tasks"}, {"item_id", "task_done"}, {"title", "Old chore"},
+                  {"metadata", {{"due_date", yesterday}, {"priority", 1}, {"status", "done"}, {"assignee", "planner"}}}}, 201);
+  post("/interactions", {{"user_id", "planner"}, {"domain", "tasks"}, {"item_id", "task_later"},
+                         {"interaction_type", "view"}}, 201);
+  auto plan = get("/automation/task-prioritization/planner");
+  ASSERT_GE(plan["items"].size(), 2u);
+  EXPECT_EQ(plan["items"][0]["item_id"], "task_urgent");
+  for (const auto& t : plan["items"]) EXPECT_NE(t["item_id"], "task_done");
+}
+
+TEST_F(ApiTest, TrainingStatsTrainAndJobs) {
+  auto stats = get("/training/stats?domain=movies");
+  ASSERT_EQ(stats["domains"].size(), 1u);
+  const auto& d = stats["domains"][0];
+  EXPECT_EQ(d["domain"], "movies");
+  EXPECT_GT(d["interactions"], 0);
+  EXPECT_EQ(d["models"].size(), 3u);
+  const int version = [&] {
+    for (const auto& m : d["models"]) {
+      if (m["model"] == "knn") return m["version"].get<int>();
+    }
+    return 0;
+  }();
+  auto job = post("/training/train?domain=movies&wait=true", json::object(), 200);
+  EXPECT_EQ(job["status"], "succeeded");
+  EXPECT_EQ(job["summaries"][0]["domain"], "movies");
+  auto queued = post("/training/train?domain=music", json::object(), 202);
+  EXPECT_TRUE(queued["job_id"].is_string());
+  get("/training/jobs/" + queued["job_id"].get<std::string>());
+  for (const auto& m : get("/training/stats?domain=movies")["domains"][0]["models"]) {
+    if (m["model"] == "knn") {
+      EXPECT_EQ(m["version"], version + 1);
+    }
+  }
+  EXPECT_EQ(post("/training/train?domain=books", json::object(), 404)["error"]["field"], "domain");
+}
+
+TEST_F(ApiTest, HealthMetricsOpenApiAndDocs) {
+  auto health = get("/health");
+  EXPECT_EQ(health["status"], "ok");
+  EXPECT_EQ(health["domains"]["movies"]["trained"], true);
+  auto res = client->Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_THAT(res->body, HasSubstr("mxn_http_requests_total"));
+  EXPECT_THAT(res->body, HasSubstr("mxn_model_version{domain=\"movies\",model=\"knn\"}"));
+  auto doc = get("/openapi.json");
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  // Every route of the table is documented, with its method.
+  std::size_t documented = 0;
+  for (const auto& [path, ops] : doc["paths"].items()) documented += ops.size();
+  EXPECT_EQ(documented, 19u);
+  for (const char* path : {"/interactions", "/interactions/bulk", "/recommendations", "/training/train",
+                           "/training/stats", "/automation/daily-playlist/{user_id}", "/items/{domain}/{item_id}/similar"}) {
+    EXPECT_TRUE(doc["paths"].contains(path)) << path;
+  }
+  auto page = client->Get("/docs");
+  ASSERT_TRUE(page);
+  EXPECT_THAT(page->body, HasSubstr("openapi.json"));
+}
+
+TEST_F(ApiTest, ApiKeysAreRequiredWhenConfigured) {
+  stop();
+  seeded.config.api.keys = {"integration-key-1"};
+  start();
+  EXPECT_EQ(post("/recommendations", {{"user_id", "user1"}, {"domain", "movies"}}, 401)["error"]["code"], "unauthenticated");
+  get("/health");  // public
+  httplib::Headers headers = {{"X-API-Key", "integration-key-1"}};
+  auto ok = client->Post("/recommendations", headers, json{{"user_id", "user1"}, {"domain", "movies"}}.dump(), "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  headers = {{"Authorization", "Bearer integration-key-1"}};
+  auto bearer = client->Get("/training/stats", headers);
+  ASSERT_TRUE(bearer);
+  EXPECT_EQ(bearer->status, 200);
+}
+
+TEST_F(ApiTest, OversizedBodyIs413) {
+  stop();
+  seeded.config.api.max_body_bytes = 1024;
+  start();
+  auto res = client->Post("/interactions/bulk", std::string(5000, ' '), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413);
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], "too_large");
+}
+
+TEST_F(ApiTest, ARestartServesTheSameRecommendationsWithoutRetraining) {
+  json req = {{"user_id", "user4"}, {"domain", "music"}, {"top_k", 10}};
+  auto before = post("/recommendations", req, 200);
+  const auto runs = seeded.warehouse->list_training_runs("", 1000).size();
+  stop();
+  start();
+  auto after = post("/recommendations", req, 200);
+  EXPECT_EQ(before["items"], after["items"]);
+  EXPECT_EQ(seeded.warehouse->list_training_runs("", 1000).size(), runs) << "nothing was trained";
+}
+
+TEST_F(ApiTest, ConcurrentIngestionDuringTrainingAndServingLosesNothing) {
+  const auto before = seeded.warehouse->domain_stats("music").n_interactions;
+  std::atomic<int> failures{0}, recommendation_errors{0};
+  std::vector<std::thread> writers;
+  for (int c = 0; c < 8; ++c) {
+    writers.emplace_back([&, c] {
+      httplib::Client cl("127.0.0.1", server->port());
+      for (int i = 0; i < 1000; ++i) {
+        json x = {{"user_id", "load" + std::to_string(c)}, {"domain", "music"},
+                  {"item_id", "song_" + std::to_string(1 + (i * 7 + c) % 80)}, {"interaction_type", "play"}};
+        auto res = cl.Post("/interactions", x.dump(), "application/json");
+        if (!res || res->status != 201) ++failures;
+      }
+    });
+  }
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    httplib::Client cl("127.0.0.1", server->port());
+    while (!done) {
+      auto res = cl.Post("/recommendations", json{{"user_id", "user2"}, {"domain", "music"}}.dump(), "application/json");
+      if (!res || res->status != 200) ++recommendation_errors;
+    }
+  });
+  post("/training/train?domain=music&wait=true", json::object(), 200);  // a model swap under load
+  for (auto& w : writers) w.join();
+  done = true;
+  reader.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(recommendation_errors, 0);
+  EXPECT_EQ(seeded.warehouse->domain_stats("music").n_interactions, before + 8000);
+}
+
+}  // namespace
+}  // namespace mxn::api
