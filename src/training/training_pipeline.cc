@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <optional>
 #include <cmath>
 #include <random>
 #include <sstream>
@@ -88,13 +89,28 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
     summary.status = "skipped";
     summary.reason = fmt::format("{} interactions, fewer than training.min_samples = {}", snap.n_interactions,
                                  config_.training.min_samples);
+    // Too little to learn tastes from, but enough to count: popularity is saved so the domain is served by it.
+    std::optional<std::int64_t> version;
+    if (snap.matrix.nnz() > 0) {
+      auto popularity = models::make_recommender("popularity", domain_config.models, field_prefix);
+      popularity->fit(snap.matrix, {.threads = config_.training.threads});
+      ModelRun run{.model = "popularity", .type_name = std::string(popularity->type_name()), .status = "succeeded",
+                   .params = popularity->params_text()};
+      run.version = store_.save(*popularity, snap.users, snap.items,
+                                {.domain = domain, .model = "popularity", .n_users = summary.n_users,
+                                 .n_items = summary.n_items, .n_interactions = summary.n_interactions,
+                                 .data_fingerprint = snap.fingerprint, .created_at_us = now_us()});
+      version = run.version;
+      summary.models.push_back(std::move(run));
+    }
     warehouse_.record_training_run({.run_id = new_run_id(domain, "all"),
                                     .domain = domain,
-                                    .model = "all",
+                                    .model = version ? "popularity" : "all",
                                     .params = "{}",
                                     .n_users = summary.n_users,
                                     .n_items = summary.n_items,
                                     .n_interactions = summary.n_interactions,
+                                    .model_version = version,
                                     .status = "skipped",
                                     .error = summary.reason,
                                     .started_at_us = summary.started_at_us,

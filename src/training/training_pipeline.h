@@ -5,7 +5,8 @@
 //   save a new version in the model store -> a training_history row (params, sizes, metrics, durations,
 //   version, status).
 // A model that fails records status "failed" with its error and leaves its previous version in place; the
-// other models go on. A domain with fewer than training.min_samples interactions is skipped with the reason.
+// other models go on. A domain with fewer than training.min_samples interactions is skipped with the reason;
+// only popularity is fitted and saved for it (no evaluation), so that it is served by popularity.
 
 #include <functional>
 #include <string>

@@ -96,11 +96,14 @@ TEST_F(TrainingPipelineTest, TooSmallDomainIsSkippedWithTheReason) {
   TrainingSummary s = strict.run("movies");
   EXPECT_EQ(s.status, "skipped");
   EXPECT_THAT(s.reason, HasSubstr("training.min_samples"));
-  EXPECT_TRUE(s.models.empty());
+  ASSERT_EQ(s.models.size(), 1u) << "popularity is still saved, to serve the domain";
+  EXPECT_EQ(s.models[0].model, "popularity");
+  EXPECT_EQ(store.versions("movies", "popularity"), std::vector<int>{1});
   EXPECT_TRUE(store.versions("movies", "knn").empty());
   auto runs = seeded.warehouse->list_training_runs("movies", 5);
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].status, "skipped");
+  EXPECT_EQ(runs[0].model_version, 1);
 }
 
 TEST_F(TrainingPipelineTest, UnknownDomainOrModelIsAnError) {
