@@ -7,8 +7,6 @@
 
 namespace mxn::api {
 
-nlohmann::json item_json(const engine::RecommendedItem& item);  // recommendation_handlers.cc
-
 namespace {
 
 constexpr std::size_t kMaxIdBytes = 256;
