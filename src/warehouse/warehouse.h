@@ -49,10 +49,11 @@ class Warehouse {
 
   /// Loads interactions from a CSV file with a header (or a .parquet file) through DuckDB's own reader, the
   /// columns mapped by `options` (user, item, domain or a fixed domain, type or a fixed type, and optionally
-  /// rating, timestamp (ISO-8601 or epoch seconds; empty = now) and metadata (JSON object)). A first pass
-  /// lists every bad row with its line (Error with one problem per row, field "line N"); then one
-  /// INSERT ... SELECT computes the weights in SQL and users and catalog rows are upserted, in one
-  /// transaction: all or nothing. The file streams through DuckDB. Returns the number of rows imported.
+  /// rating, timestamp (ISO-8601 or epoch seconds; empty = now) and metadata (JSON object)). One parallel
+  /// INSERT ... SELECT checks every row and computes the weights in SQL, then users and catalog rows are
+  /// upserted, in one transaction: all or nothing. If a row is bad, nothing is written and a second pass lists
+  /// every bad row with its line (Error with one problem per row, field "line N"). Ids are consecutive but
+  /// follow the file's order only loosely. The file streams through DuckDB. Returns the number of rows imported.
   std::int64_t import_interactions_csv(const std::string& csv_path, const CsvImportOptions& options);
   /// Reads an interactions file exactly as import_interactions_csv would import it (same mapping, same checks,
   /// bad rows all reported with their lines) without writing anything: e.g. a held-out test file.

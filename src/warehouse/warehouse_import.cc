@@ -1,11 +1,13 @@
-// Warehouse::import_interactions_csv: DuckDB's read_csv into user_interactions in one INSERT ... SELECT that
-// validates every row and computes its weight in SQL, then set-based first-sight users and catalog rows.
+// Warehouse::import_interactions_csv: DuckDB's read_csv into user_interactions in one parallel INSERT ... SELECT
+// that validates every row and computes its weight in SQL, then set-based first-sight users and catalog rows.
+// Only a file with a bad row pays for a second, line-numbered pass (row_number() OVER () runs single-threaded).
 
 #include <algorithm>
 #include <fstream>
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -91,15 +93,40 @@ std::string line_number(const std::string& path) {
   return std::string("row_number() OVER () + ") + (is_parquet(path) ? "0" : "1") + " AS line";
 }
 
+/// What the one-pass import's error() raises for a bad row; the line-numbered pass then finds them all.
+constexpr std::string_view kBadRowMarker = "mxn: bad row in the import";
+
+/// A per-connection DuckDB setting for the life of this object (connections are pooled: it is reset after).
+class SessionSetting {
+ public:
+  SessionSetting(Connection& connection, const std::string& name, const std::string& value)
+      : connection_(connection), name_(name) {
+    connection_.execute("SET SESSION " + name_ + " = " + value);
+  }
+  ~SessionSetting() {
+    try {
+      connection_.execute("RESET SESSION " + name_);
+    } catch (const std::exception& e) {
+      log::warn("warehouse.reset_setting_failed", "name", name_, "error", e.what());
+    }
+  }
+  SessionSetting(const SessionSetting&) = delete;
+  SessionSetting& operator=(const SessionSetting&) = delete;
+
+ private:
+  Connection& connection_;
+  std::string name_;
+};
+
 /// The checked rows of an interactions file as SQL (CTEs `raw`, `src`, `checked`; `checked.problem` is NULL for a
-/// good row) and the binder of its parameters.
+/// good row; `checked.line` only `with_lines`) and the binder of its parameters.
 struct InteractionFileQuery {
   std::string source;
   std::function<PreparedStatement(PreparedStatement&&, std::int64_t first_id, std::int64_t now)> bind;
 };
 
 InteractionFileQuery interaction_file_query(Connection& connection, const std::string& csv_path,
-                                            const CsvImportOptions& options) {
+                                            const CsvImportOptions& options, bool with_lines) {
   if (!std::ifstream(csv_path).good()) throw Error(Code::kNotFound, "cannot open file " + csv_path, "path");
   std::vector<std::string> type_names;
   std::vector<double> type_weights;
@@ -118,7 +145,7 @@ InteractionFileQuery interaction_file_query(Connection& connection, const std::s
   // Parameters: $1 first id, $2/$3 type names/weights, $4 domains, $5/$6 rating range, $7 rating neutral,
   // $8 max id bytes, $9 now, $10 latest accepted timestamp, $11 max metadata bytes.
   const std::string source =
-      "WITH raw AS (SELECT " + line_number(csv_path) + ", " +
+      "WITH raw AS (SELECT " + (with_lines ? line_number(csv_path) + ", " : std::string()) +
       f(options.user_col, "") + " AS user_id, " + f(options.domain_col, options.fixed_domain) + " AS domain, " +
       f(options.item_col, "") + " AS item_id, " + f(options.type_col, options.fixed_type) + " AS interaction_type, " +
       f(options.rating_col, "") + " AS raw_rating, " + raw_time + " AS raw_time, " + "nullif(" +
@@ -171,44 +198,57 @@ InteractionFileQuery interaction_file_query(Connection& connection, const std::s
 
 std::int64_t Warehouse::import_interactions_csv(const std::string& csv_path, const CsvImportOptions& options) {
   auto connection = pool_.acquire();
-  const auto [source, bind_all] = interaction_file_query(*connection, csv_path, options);
+  const auto [source, bind_all] = interaction_file_query(*connection, csv_path, options, false);
+  // Ids are consecutive per import; DuckDB reads the file in parallel, so they follow its order only loosely.
   const std::string sql =
       "INSERT INTO user_interactions (id, user_id, domain, item_id, interaction_type, rating, weight, timestamp, "
       "metadata, ingested_at) " + source +
       "SELECT id_base + nextval('mxn_import_ids'), user_id, domain, item_id, interaction_type, rating, weight, ts, "
       "       metadata, $9 "
-      "FROM checked WHERE CASE WHEN problem IS NULL THEN true ELSE error('row changed during import') END";
+      "FROM checked WHERE CASE WHEN problem IS NULL THEN true ELSE error('" + std::string(kBadRowMarker) + "') END";
 
-  // First pass: every bad row, with its line, before anything is written.
-  throw_bad_rows(bind_all(connection->prepare(bad_rows_query(source, options.max_reported_rows)), 0, now_us())
-                     .execute());
-  std::lock_guard lock(database_->write_mutex());
+  std::unique_lock lock(database_->write_mutex());
   const std::int64_t first_id = next_interaction_id(*connection);
   const std::int64_t now = now_us();
-  database_->seen.invalidate();  // the import creates users and items behind the mirror's back
-  Transaction transaction(*connection);
-  connection->execute("CREATE OR REPLACE TEMP SEQUENCE mxn_import_ids START 1");
   const auto seconds_since = [](std::int64_t start) { return static_cast<double>(now_us() - start) / 1e6; };
-  const std::int64_t rows = bind_all(connection->prepare(sql), first_id, now).execute().rows_changed();
-  const double insert_s = seconds_since(now);
-  connection
-      ->prepare("INSERT INTO users (user_id, first_seen, last_seen) "
-                "SELECT user_id, min(timestamp), max(timestamp) FROM user_interactions WHERE id >= $1 "
-                "GROUP BY user_id ON CONFLICT (user_id) DO UPDATE SET "
-                "first_seen = least(users.first_seen, excluded.first_seen), "
-                "last_seen = greatest(users.last_seen, excluded.last_seen)")
-      .bind_int64(1, first_id)
-      .execute();
-  connection
-      ->prepare("INSERT INTO items_catalog (domain, item_id, created_at, updated_at) "
-                "SELECT DISTINCT domain, item_id, $2, $2 FROM user_interactions WHERE id >= $1 "
-                "ON CONFLICT DO NOTHING")
-      .bind_int64(1, first_id)
-      .bind_timestamp(2, now)
-      .execute();
-  connection->execute("DROP SEQUENCE mxn_import_ids");
-  const double first_sight_s = seconds_since(now) - insert_s;
-  transaction.commit();
+  std::int64_t rows = 0;
+  double insert_s = 0, first_sight_s = 0;
+  try {
+    // Row order in the table need not follow the file: without that constraint DuckDB inserts in parallel and
+    // compresses each thread's row groups as it goes, instead of re-ordering them at commit.
+    SessionSetting unordered(*connection, "preserve_insertion_order", "false");
+    database_->seen.invalidate();  // the import creates users and items behind the mirror's back
+    Transaction transaction(*connection);
+    connection->execute("CREATE OR REPLACE TEMP SEQUENCE mxn_import_ids START 1");
+    rows = bind_all(connection->prepare(sql), first_id, now).execute().rows_changed();
+    insert_s = seconds_since(now);
+    connection
+        ->prepare("INSERT INTO users (user_id, first_seen, last_seen) "
+                  "SELECT user_id, min(timestamp), max(timestamp) FROM user_interactions WHERE id >= $1 "
+                  "GROUP BY user_id ON CONFLICT (user_id) DO UPDATE SET "
+                  "first_seen = least(users.first_seen, excluded.first_seen), "
+                  "last_seen = greatest(users.last_seen, excluded.last_seen)")
+        .bind_int64(1, first_id)
+        .execute();
+    connection
+        ->prepare("INSERT INTO items_catalog (domain, item_id, created_at, updated_at) "
+                  "SELECT DISTINCT domain, item_id, $2, $2 FROM user_interactions WHERE id >= $1 "
+                  "ON CONFLICT DO NOTHING")
+        .bind_int64(1, first_id)
+        .bind_timestamp(2, now)
+        .execute();
+    connection->execute("DROP SEQUENCE mxn_import_ids");
+    first_sight_s = seconds_since(now) - insert_s;
+    transaction.commit();
+  } catch (const Error& e) {
+    if (!std::string_view(e.what()).ends_with(kBadRowMarker)) throw;
+    // Nothing was written. Now find every bad row with its line, without holding up other writers.
+    lock.unlock();
+    const auto [lined, bind_lined] = interaction_file_query(*connection, csv_path, options, true);
+    throw_bad_rows(bind_lined(connection->prepare(bad_rows_query(lined, options.max_reported_rows)), 0, now)
+                       .execute());
+    throw;  // the file changed between the passes
+  }
   database_->next_interaction_id = first_id + rows;
   log::info("warehouse.imported", "path", csv_path, "rows", rows, "insert_s", insert_s, "users_items_s",
             first_sight_s, "commit_s", seconds_since(now) - insert_s - first_sight_s);
@@ -266,7 +306,7 @@ std::int64_t Warehouse::import_items(const std::string& path, const ItemImportOp
 void Warehouse::read_interactions_file(const std::string& path, const CsvImportOptions& options,
                                        const std::function<void(const InteractionRecord&)>& on_row) const {
   auto connection = pool_.acquire();
-  const auto [source, bind_all] = interaction_file_query(*connection, path, options);
+  const auto [source, bind_all] = interaction_file_query(*connection, path, options, true);
   const std::int64_t now = now_us();
   throw_bad_rows(bind_all(connection->prepare(bad_rows_query(source, options.max_reported_rows)), 0, now).execute());
   auto result = bind_all(connection->prepare(source + "SELECT user_id, domain, item_id, interaction_type, rating, "

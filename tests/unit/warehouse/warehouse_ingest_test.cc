@@ -283,6 +283,20 @@ TEST_F(WarehouseIngestTest, ImportRejectsTheWholeFileOnABadRow) {
   expect_import_error(w_, csv, "metadata must be a JSON object");
 }
 
+TEST_F(WarehouseIngestTest, ImportRestoresTheSessionSettingsOfItsPooledConnection) {
+  // The import turns preserve_insertion_order off for its own statements only; whoever gets the connection
+  // next (here: scalar(), single-threaded, so the same connection) sees the default again.
+  const std::string order = "SELECT CAST(current_setting('preserve_insertion_order') AS BIGINT)";
+  const std::string csv = dir_.file("s.csv");
+  write_file(csv, "user_id,domain,item_id,interaction_type\nann,movies,m1,view\n");
+  EXPECT_EQ(w_.import_interactions_csv(csv, import_options()), 1);
+  EXPECT_EQ(scalar(w_, order), 1);
+  write_file(csv, "user_id,domain,item_id,interaction_type\nann,movies,m1,teleport\n");
+  EXPECT_THROW(w_.import_interactions_csv(csv, import_options()), Error);
+  EXPECT_EQ(scalar(w_, order), 1);
+  EXPECT_EQ(scalar(w_, "SELECT count(*) FROM user_interactions"), 1);
+}
+
 TEST_F(WarehouseIngestTest, ImportMapsColumnsOfAMovieLensFile) {
   const std::string csv = dir_.file("ratings.csv");
   write_file(csv, "userId,movieId,rating,timestamp,extra\n1,31,2.5,1260759144,x\n1,1029,3.0,1260759179,y\n"
