@@ -69,7 +69,7 @@ struct EnsembleConfig {
 };
 
 struct ModelsConfig {
-  std::vector<std::string> enabled = {"knn", "collab"};  // + "embedding" once its model ships (issue 4)
+  std::vector<std::string> enabled = {"knn", "collab", "embedding"};
   PopularityParams popularity;
   ItemKnnParams knn;
   CollabParams collab;

@@ -177,7 +177,10 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
       filter.with_predicate([allowed = std::move(allowed)](ItemIndex i) { return allowed[static_cast<std::size_t>(i)] == 0; });
     }
     ModelList list{.model = name, .weight = weight};
-    for (const auto& scored : m.model->recommend(model_row.view(), candidates, filter)) {
+    const auto scored_items = name == "embedding" && !request.query_text.empty()
+                                  ? m.model->recommend_for_query(model_row.view(), request.query_text, candidates, filter)
+                                  : m.model->recommend(model_row.view(), candidates, filter);
+    for (const auto& scored : scored_items) {
       list.items.emplace_back(m.items.name(scored.item), scored.score);
     }
     if (!list.items.empty()) {

@@ -57,6 +57,12 @@ class Recommender {
   /// The default throws Error{kNotSupported}; unknown items are an Error{kNotFound, field "item"}.
   virtual std::vector<ScoredItem> similar_items(ItemIndex item, std::size_t k) const;
 
+  /// Optional: recommend() for a user who also typed a free-text query (semantic search). An empty row
+  /// with a query is pure search by the query; an empty query is recommend(). The default throws
+  /// Error{kNotSupported}.
+  virtual std::vector<ScoredItem> recommend_for_query(const data::SparseRow& row, std::string_view query,
+                                                      std::size_t k, const ItemFilter& exclude) const;
+
   /// Writes the whole trained state (header, params, arrays). Throws Error{kFailedPrecondition} when
   /// not fitted.
   virtual void save(ModelWriter& out) const = 0;

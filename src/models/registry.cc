@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "models/als.h"
 #include "models/bpr.h"
+#include "models/embedding.h"
 #include "models/item_knn.h"
 #include "models/popularity.h"
 
@@ -17,7 +18,7 @@ std::string join(std::string_view prefix, std::string_view key) {
 }
 }  // namespace
 
-std::vector<std::string_view> recommender_names() { return {"popularity", "knn", "collab"}; }
+std::vector<std::string_view> recommender_names() { return {"popularity", "knn", "collab", "embedding"}; }
 
 std::unique_ptr<Recommender> make_recommender(std::string_view model_name, const config::ModelsConfig& config,
                                               std::string_view field_prefix) {
@@ -34,6 +35,9 @@ std::unique_ptr<Recommender> make_recommender(std::string_view model_name, const
       return std::make_unique<Bpr>(config.collab.bpr, join(prefix, "bpr"));
     return std::make_unique<Als>(config.collab.als, join(prefix, "als"));
   }
+  if (model_name == "embedding") {
+    return std::make_unique<Embedding>(config.embedding, join(field_prefix, "embedding"));
+  }
   std::string known;
   for (auto name : recommender_names()) known += (known.empty() ? "" : ", ") + std::string(name);
   throw Error(Code::kInvalidArgument,
@@ -45,6 +49,7 @@ std::unique_ptr<Recommender> make_empty_recommender(std::string_view type_name) 
   if (type_name == ItemKnn::kTypeName) return std::make_unique<ItemKnn>();
   if (type_name == Als::kTypeName) return std::make_unique<Als>();
   if (type_name == Bpr::kTypeName) return std::make_unique<Bpr>();
+  if (type_name == Embedding::kTypeName) return std::make_unique<Embedding>();
   throw Error(Code::kCorrupt, "unknown model type '" + std::string(type_name) + "'");
 }
 

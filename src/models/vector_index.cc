@@ -89,7 +89,6 @@ std::vector<ScoredItem> ExactIndex::search(std::span<const float> query, std::si
   std::vector<float> scores(n_);
   const Eigen::Map<const Eigen::VectorXf> q(query.data(), static_cast<Eigen::Index>(dim_));
   const auto blocks = static_cast<std::ptrdiff_t>((n_ + kBlockRows - 1) / kBlockRows);
-#pragma omp parallel for schedule(static) if (n_ * dim_ >= (std::size_t{1} << 20))
   for (std::ptrdiff_t b = 0; b < blocks; ++b) {
     const std::size_t start = static_cast<std::size_t>(b) * kBlockRows;
     const auto rows = static_cast<Eigen::Index>(std::min(kBlockRows, n_ - start));

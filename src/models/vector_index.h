@@ -44,8 +44,10 @@ class VectorIndex {
   std::size_t check_queries(std::span<const float> queries) const;
 };
 
-/// Brute force: every item scored by blocked matrix-vector products (Eigen, blocks in parallel), then a
-/// top-k heap that consults the filter only for items that would enter the result.
+/// Brute force: every item scored by blocked matrix-vector products (Eigen), then a top-k heap that
+/// consults the filter only for items that would enter the result. One query runs on the calling thread
+/// (a server runs many at once; an OpenMP team per request would oversubscribe the cores); search_batch
+/// spreads item blocks over the OpenMP threads.
 class ExactIndex final : public VectorIndex {
  public:
   /// vectors: n x dim row-major, n = vectors.size() / dim. Error{kInvalidArgument} when dim is 0 or does

@@ -14,7 +14,10 @@
 #include "core/time.h"
 #include "data/snapshot.h"
 #include "data/split.h"
+#include "models/embedding.h"
 #include "models/registry.h"
+#include "text/encoder_factory.h"
+#include "training/item_vectors.h"
 #include "warehouse/warehouse.h"
 
 namespace mxn::training {
@@ -127,6 +130,20 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
                                    .max_users = static_cast<std::size_t>(config_.training.eval_max_users),
                                    .seed = config_.training.seed});
 
+  // The embedding model's item vectors, computed (or read from the catalog) once for both of its fits.
+  std::shared_ptr<const text::TextEncoder> content_encoder;
+  text::EmbeddingMatrix content_vectors;
+  auto give_content = [&](models::Recommender& model) {
+    auto* embedding = dynamic_cast<models::Embedding*>(&model);
+    if (!embedding) return;
+    if (!content_encoder) {
+      std::shared_ptr<text::TextEncoder> encoder = text::make_text_encoder(embedding->params());
+      content_vectors = build_item_vectors(warehouse_, domain, snap.items, *encoder).vectors;
+      content_encoder = std::move(encoder);
+    }
+    embedding->set_content(content_encoder, content_vectors);
+  };
+
   std::size_t failed = 0;
   for (const auto& name : names) {
     const auto model_start = Clock::now();
@@ -146,6 +163,7 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
       models::FitOptions fit{.threads = config_.training.threads};
       if (progress) fit.progress = [&](int it, int total, double loss) { progress(name, it, total, loss); };
       auto evaluated = models::make_recommender(name, domain_config.models, field_prefix);
+      give_content(*evaluated);
       const auto fit_start = Clock::now();
       evaluated->fit(split.train, fit);
       run.fit_seconds = since(fit_start);
@@ -153,6 +171,7 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
       evaluated.reset();
 
       auto final_model = models::make_recommender(name, domain_config.models, field_prefix);
+      give_content(*final_model);
       final_model->fit(snap.matrix, fit);
       run.type_name = std::string(final_model->type_name());
       run.params = final_model->params_text();

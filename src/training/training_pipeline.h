@@ -4,6 +4,8 @@
 //   fit on train -> evaluate (popularity is always evaluated too, as the baseline) -> refit on all data ->
 //   save a new version in the model store -> a training_history row (params, sizes, metrics, durations,
 //   version, status).
+// The embedding model gets its item vectors from the catalog first, computed once per run and cached in the
+// catalog (item_vectors.h).
 // A model that fails records status "failed" with its error and leaves its previous version in place; the
 // other models go on. A domain with fewer than training.min_samples interactions is skipped with the reason;
 // only popularity is fitted and saved for it (no evaluation), so that it is served by popularity.

@@ -49,6 +49,14 @@ struct CatalogItem {
   std::int64_t updated_at_us = 0;   // set by the warehouse
 };
 
+/// The vector the embedding model computed for a catalog item, and what it was computed from.
+struct ItemEmbedding {
+  std::string item_id;
+  std::vector<float> embedding;
+  std::string text_hash;            // hash of the item's text at encoding time
+  std::string encoder_fingerprint;  // TextEncoder::fingerprint() of the encoder
+};
+
 /// Sizes of one domain's data.
 struct DomainStats {
   std::string domain;

@@ -86,6 +86,9 @@ class Warehouse {
   void upsert_item(const CatalogItem& item);
   /// The same for many items in one transaction, set-based.
   void upsert_items(std::span<const CatalogItem> items);
+  /// Stores items' vectors (embedding, text_hash, encoder_fingerprint) in one transaction, leaving their
+  /// text, tags, metadata and updated_at as they are; ids that are not in the catalog of `domain` are skipped.
+  void set_item_embeddings(const std::string& domain, std::span<const ItemEmbedding> rows);
   std::optional<CatalogItem> get_item(const std::string& domain, const std::string& item_id) const;
   /// Catalog of `domain` ordered by item_id; `limit` 0 = all.
   std::vector<CatalogItem> list_items(const std::string& domain, std::size_t limit = 0,

@@ -302,4 +302,32 @@ void Warehouse::upsert_items(std::span<const CatalogItem> items) {
   }
 }
 
+void Warehouse::set_item_embeddings(const std::string& domain, std::span<const ItemEmbedding> rows) {
+  if (rows.empty()) return;
+  std::vector<LogicalType> types;
+  types.emplace_back(DUCKDB_TYPE_VARCHAR);
+  types.emplace_back(DUCKDB_TYPE_VARCHAR);
+  types.push_back(LogicalType::list_of(DUCKDB_TYPE_FLOAT));
+  types.emplace_back(DUCKDB_TYPE_VARCHAR);
+  types.emplace_back(DUCKDB_TYPE_VARCHAR);
+  auto connection = pool_.acquire();
+  std::lock_guard lock(database_->write_mutex());
+  Transaction transaction(*connection);
+  Appender appender(*connection,
+                    "UPDATE items_catalog SET embedding = batch.embedding, text_hash = batch.text_hash, "
+                    "encoder_fingerprint = batch.encoder_fingerprint FROM batch "
+                    "WHERE items_catalog.domain = batch.domain AND items_catalog.item_id = batch.item_id",
+                    types, "batch", {"domain", "item_id", "embedding", "text_hash", "encoder_fingerprint"});
+  DataChunk chunk(types);
+  append_in_chunks(appender, chunk, rows.size(), [&](DataChunk& c, std::size_t row, std::size_t i) {
+    c.set_varchar(0, row, domain);
+    c.set_varchar(1, row, rows[i].item_id);
+    c.set_float_list(2, row, rows[i].embedding);
+    c.set_varchar(3, row, rows[i].text_hash);
+    c.set_varchar(4, row, rows[i].encoder_fingerprint);
+  });
+  appender.close();
+  transaction.commit();
+}
+
 }  // namespace mxn::warehouse

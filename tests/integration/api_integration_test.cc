@@ -140,6 +140,21 @@ TEST_F(ApiTest, RecommendationsHaveTheDocumentedShape) {
   EXPECT_TRUE(seeded.warehouse->latest_recommendation("user1", "movies").has_value()) << "served lists are logged";
 }
 
+TEST_F(ApiTest, AQueryTextIsASemanticSearchForAUserWithoutHistory) {
+  auto r = post("/recommendations", {{"user_id", "nobody-yet"}, {"domain", "movies"}, {"top_k", 3},
+                                     {"model_types", {"knn", "collab", "embedding"}},
+                                     {"query_text", "space adventure"}}, 200);
+  EXPECT_EQ(r["cold_start"], false);
+  ASSERT_EQ(r["items"].size(), 3u);
+  for (const auto& item : r["items"]) {
+    EXPECT_EQ(item["reason"], "matches 'space adventure'");
+    EXPECT_TRUE(item["contributions"].contains("embedding"));
+  }
+  auto first = seeded.warehouse->get_item("movies", r["items"][0]["item_id"].get<std::string>());
+  ASSERT_TRUE(first);
+  EXPECT_THAT(first->tags, ::testing::Contains("Sci-Fi"));
+}
+
 TEST_F(ApiTest, ANewLikeChangesTheNextRecommendations) {
   json req = {{"user_id", "fresh-user"}, {"domain", "movies"}, {"top_k", 10}};
   auto before = post("/recommendations", req, 200);
@@ -202,7 +217,7 @@ TEST_F(ApiTest, TrainingStatsTrainAndJobs) {
   const auto& d = stats["domains"][0];
   EXPECT_EQ(d["domain"], "movies");
   EXPECT_GT(d["interactions"], 0);
-  EXPECT_EQ(d["models"].size(), 3u);
+  EXPECT_EQ(d["models"].size(), 4u);  // popularity, knn, collab, embedding
   const int version = [&] {
     for (const auto& m : d["models"]) {
       if (m["model"] == "knn") return m["version"].get<int>();

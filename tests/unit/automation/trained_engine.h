@@ -18,7 +18,7 @@ namespace mxn::testing {
 inline config::Config fast_automation_config() {
   config::Config c;
   for (auto& [name, d] : c.domains) {
-    d.models.enabled = {"knn", "collab"};
+    d.models.enabled = {"knn", "collab", "embedding"};
     d.models.collab.als.factors = 8;
     d.models.collab.als.iterations = 4;
   }

@@ -45,7 +45,7 @@ class RecommendationEngineTest : public ::testing::Test {
 TEST_F(RecommendationEngineTest, PersonalListExcludesConsumedItemsAndExplainsItself) {
   auto recs = engine.recommend({.user_id = "user1", .domain = "movies", .top_k = 10});
   EXPECT_FALSE(recs.cold_start);
-  EXPECT_EQ(recs.models_used, (std::vector<std::string>{"knn", "collab"}));
+  EXPECT_EQ(recs.models_used, (std::vector<std::string>{"knn", "collab", "embedding"}));
   ASSERT_EQ(recs.items.size(), 10u);
   const auto seen = history("user1", "movies");
   for (std::size_t i = 0; i < recs.items.size(); ++i) {
@@ -68,6 +68,49 @@ TEST_F(RecommendationEngineTest, UserWithoutHistoryGetsPopularItems) {
   EXPECT_EQ(recs.models_used, std::vector<std::string>{"popularity"});
   ASSERT_EQ(recs.items.size(), 5u);
   EXPECT_THAT(recs.items[0].reason, HasSubstr("popular"));
+}
+
+TEST_F(RecommendationEngineTest, AQueryAloneFindsItemsWhoseTextMatches) {
+  // The hashing encoder on the seeded catalog: the movies described as a space adventure (all science
+  // fiction) come before everything else.
+  std::set<std::string> matching;
+  for (const auto& item : seeded.warehouse->list_items("movies")) {
+    if (item.description.find("space adventure") != std::string::npos) {
+      EXPECT_THAT(item.tags, ::testing::Contains("Sci-Fi"));
+      matching.insert(item.item_id);
+    }
+  }
+  ASSERT_FALSE(matching.empty());
+  auto recs = engine.recommend(
+      {.user_id = "someone-new", .domain = "movies", .top_k = matching.size(), .query_text = "space adventure"});
+  EXPECT_FALSE(recs.cold_start);
+  EXPECT_EQ(recs.models_used, std::vector<std::string>{"embedding"});
+  std::set<std::string> found;
+  for (const auto& item : recs.items) {
+    found.insert(item.item_id);
+    EXPECT_EQ(item.reason, "matches 'space adventure'");
+  }
+  EXPECT_EQ(found, matching);
+  // A user with a history gets the query blended in with it: the matching movies the user has not seen yet
+  // move into the list.
+  std::string user;
+  for (int u = 1; u <= 60 && user.empty(); ++u) {
+    const auto seen = history("user" + std::to_string(u), "movies");
+    const bool none_seen = std::none_of(matching.begin(), matching.end(), [&](const auto& id) { return seen.count(id); });
+    if (seen.size() >= 5 && none_seen) user = "user" + std::to_string(u);
+  }
+  ASSERT_FALSE(user.empty()) << "no user with a history but none of the matching movies";
+  const std::size_t unseen_matching = matching.size();
+  auto count_matching = [&](const Recommendations& r) {
+    std::size_t n = 0;
+    for (const auto& item : r.items) n += matching.count(item.item_id);
+    return n;
+  };
+  const RecommendRequest plain{.user_id = user, .domain = "movies", .top_k = 10, .model_types = {"embedding"}};
+  RecommendRequest with_query = plain;
+  with_query.query_text = "space adventure";
+  EXPECT_EQ(count_matching(engine.recommend(with_query)), unseen_matching);
+  EXPECT_LT(count_matching(engine.recommend(plain)), unseen_matching);
 }
 
 TEST_F(RecommendationEngineTest, ANewLikeChangesTheNextListWithoutRetraining) {

@@ -9,16 +9,21 @@
 #include "core/error.h"
 #include "models/als.h"
 #include "models/bpr.h"
+#include "models/embedding.h"
 #include "models/item_knn.h"
 #include "models/popularity.h"
 #include "models/registry.h"
 #include "planted.h"
 #include "test_util.h"
+#include "text/hashing_encoder.h"
 
 namespace mxn::models {
 namespace {
 
 using testing::Planted;
+
+constexpr int kGroups = 5;
+constexpr int kItemsPerGroup = 8;
 
 struct PopularityCase {
   static constexpr bool kPersonal = false;
@@ -84,16 +89,50 @@ struct BprCase {
   }
 };
 
+/// Content-based: each planted group has its own vocabulary, and an item's text is three of its group's
+/// words plus a word of its own, so the items of a group are alike in text as they are in use.
+struct EmbeddingCase {
+  static constexpr bool kPersonal = true;
+  static constexpr bool kRating = false;
+  static constexpr bool kThreadIndependent = true;
+  static std::unique_ptr<Recommender> make(std::uint64_t /*seed*/) {
+    EmbeddingParams p;
+    p.dim = 128;
+    return std::make_unique<Embedding>(p);
+  }
+  static void prepare(Recommender& model, ItemIndex n_items) {
+    static const std::vector<std::vector<std::string>> kWords = {
+        {"galaxy", "starship", "orbit", "astronaut", "nebula"}, {"ocean", "reef", "whale", "coral", "tide"},
+        {"castle", "dragon", "knight", "sword", "throne"},      {"detective", "murder", "clue", "alibi", "suspect"},
+        {"kitchen", "recipe", "baking", "flour", "oven"}};
+    std::vector<std::string> texts;
+    for (ItemIndex i = 0; i < n_items; ++i) {
+      const auto& words = kWords[static_cast<std::size_t>(i / kItemsPerGroup % kGroups)];
+      const auto j = static_cast<std::size_t>(i % kItemsPerGroup);
+      texts.push_back(words[j % 5] + " " + words[(j + 1) % 5] + " " + words[(j + 2) % 5] + " item" + std::to_string(i));
+    }
+    auto encoder = std::make_shared<text::HashingEncoder>(text::HashingEncoderOptions{.dim = 128});
+    encoder->fit(texts);
+    auto vectors = encoder->encode(texts);
+    dynamic_cast<Embedding&>(model).set_content(std::move(encoder), std::move(vectors));
+  }
+};
+
 template <class Case>
 class RecommenderContractTest : public ::testing::Test {
  protected:
-  static constexpr int kGroups = 5;
-  static constexpr int kItemsPerGroup = 8;
+  static constexpr int kGroups = models::kGroups;
+  static constexpr int kItemsPerGroup = models::kItemsPerGroup;
 
   void SetUp() override {
     data_ = testing::planted(kGroups, kItemsPerGroup, 8, Case::kRating);
     model_ = Case::make(11);
-    model_->fit(data_.matrix, one_thread());
+    fit(*model_, data_.matrix, one_thread());
+  }
+  /// Fits `model`, first handing it what it needs besides the matrix (a content model's item vectors).
+  static void fit(Recommender& model, const data::InteractionMatrix& matrix, const FitOptions& options) {
+    if constexpr (requires { Case::prepare(model, ItemIndex{}); }) Case::prepare(model, matrix.n_items());
+    model.fit(matrix, options);
   }
   static FitOptions one_thread() {
     FitOptions o;
@@ -107,7 +146,8 @@ class RecommenderContractTest : public ::testing::Test {
   std::unique_ptr<Recommender> model_;
 };
 
-using Cases = ::testing::Types<PopularityCase, ItemKnnCase, AlsImplicitCase, AlsExplicitCase, BprCase>;
+using Cases =
+    ::testing::Types<PopularityCase, ItemKnnCase, AlsImplicitCase, AlsExplicitCase, BprCase, EmbeddingCase>;
 TYPED_TEST_SUITE(RecommenderContractTest, Cases);
 
 void expect_well_formed(const std::vector<ScoredItem>& list, ItemIndex n_items) {
@@ -271,7 +311,7 @@ TYPED_TEST(RecommenderContractTest, SaveLoadGivesIdenticalScores) {
 
 TYPED_TEST(RecommenderContractTest, SameSeedGivesSameResult) {
   auto again = TypeParam::make(11);
-  again->fit(this->data_.matrix, this->one_thread());
+  this->fit(*again, this->data_.matrix, this->one_thread());
   const auto& m = this->data_.matrix;
   for (UserIndex u = 0; u < m.n_users(); u += 5) {
     EXPECT_EQ(again->recommend(m.row(u), 10, this->seen(u)),
@@ -281,7 +321,7 @@ TYPED_TEST(RecommenderContractTest, SameSeedGivesSameResult) {
     auto parallel = TypeParam::make(11);
     FitOptions two;
     two.threads = 2;
-    parallel->fit(m, two);
+    this->fit(*parallel, m, two);
     for (UserIndex u = 0; u < m.n_users(); u += 5) {
       EXPECT_EQ(parallel->recommend(m.row(u), 10, this->seen(u)),
                 this->model_->recommend(m.row(u), 10, this->seen(u)));
@@ -300,7 +340,7 @@ TYPED_TEST(RecommenderContractTest, ProgressIsReported) {
     total = of;
   };
   auto model = TypeParam::make(2);
-  model->fit(this->data_.matrix, options);
+  this->fit(*model, this->data_.matrix, options);
   EXPECT_GE(calls, 1);
   EXPECT_EQ(last, total);
 }
@@ -308,7 +348,7 @@ TYPED_TEST(RecommenderContractTest, ProgressIsReported) {
 TYPED_TEST(RecommenderContractTest, FitsMatricesWithoutInteractions) {
   for (const auto& [users, items] : {std::pair{3, 4}, std::pair{0, 0}}) {
     auto model = TypeParam::make(1);
-    model->fit(data::InteractionMatrix::from_triplets({}, users, items), this->one_thread());
+    this->fit(*model, data::InteractionMatrix::from_triplets({}, users, items), this->one_thread());
     EXPECT_TRUE(model->is_fitted());
     EXPECT_EQ(model->n_items(), items);
     const auto recs = model->recommend({}, 5, {});

@@ -12,11 +12,11 @@
 
 namespace mxn::testing {
 
-/// Small, fast models for tests: item-KNN and ALS (8 factors, 4 iterations) in every domain.
+/// Small, fast models for tests: item-KNN, ALS (8 factors, 4 iterations) and embedding in every domain.
 inline config::Config fast_config() {
   config::Config c;
   for (auto& [name, d] : c.domains) {
-    d.models.enabled = {"knn", "collab"};
+    d.models.enabled = {"knn", "collab", "embedding"};
     d.models.collab.als.factors = 8;
     d.models.collab.als.iterations = 4;
   }

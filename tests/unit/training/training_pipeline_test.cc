@@ -35,11 +35,13 @@ TEST_F(TrainingPipelineTest, TrainsEveryEnabledModelSavesAndRecordsHistory) {
   EXPECT_EQ(s.n_interactions, seeded.warehouse->domain_stats("movies").n_interactions);
   EXPECT_GT(s.n_interactions, 3000);
   EXPECT_EQ(s.n_items, 80);
-  ASSERT_EQ(s.models.size(), 3u);
+  ASSERT_EQ(s.models.size(), 4u);
   EXPECT_EQ(s.models[0].model, "popularity");
   EXPECT_EQ(s.models[1].model, "knn");
   EXPECT_EQ(s.models[2].model, "collab");
   EXPECT_EQ(s.models[2].type_name, "als");
+  EXPECT_EQ(s.models[3].model, "embedding");
+  EXPECT_EQ(s.models[3].type_name, "embedding");
   for (const auto& m : s.models) {
     EXPECT_EQ(m.status, "succeeded") << m.model << ": " << m.error;
     EXPECT_EQ(m.version, 1);
@@ -49,7 +51,7 @@ TEST_F(TrainingPipelineTest, TrainsEveryEnabledModelSavesAndRecordsHistory) {
   EXPECT_THAT(progressed, ::testing::Contains("collab"));
 
   auto runs = seeded.warehouse->list_training_runs("movies", 10);
-  ASSERT_EQ(runs.size(), 3u);
+  ASSERT_EQ(runs.size(), 4u);
   for (const auto& r : runs) {
     EXPECT_EQ(r.status, "succeeded");
     EXPECT_EQ(r.model_version, 1);
@@ -58,8 +60,9 @@ TEST_F(TrainingPipelineTest, TrainsEveryEnabledModelSavesAndRecordsHistory) {
     EXPECT_TRUE(metrics.contains("ndcg@10")) << r.metrics;
     EXPECT_TRUE(r.finished_at_us.has_value());
   }
-  auto collab_params = nlohmann::json::parse(runs[0].model == "collab" ? runs[0].params : runs[2].params);
-  EXPECT_EQ(collab_params["factors"], 8);
+  auto collab = std::find_if(runs.begin(), runs.end(), [](const auto& r) { return r.model == "collab"; });
+  ASSERT_NE(collab, runs.end());
+  EXPECT_EQ(nlohmann::json::parse(collab->params)["factors"], 8);
 }
 
 TEST_F(TrainingPipelineTest, EveryRunMakesNewVersions) {

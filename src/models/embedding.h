@@ -1,0 +1,82 @@
+#pragma once
+// Embedding: content-based recommendations from the items' text.
+//
+// Every item has a vector: its catalog text encoded by a TextEncoder (L2-normalised; all zeros for an item
+// without text, which is never returned). A user's profile is the interaction-weighted mean of the vectors
+// of the items in the live row (dislikes, with negative weights, subtract), normalised. A free-text query,
+// encoded by the same encoder, is blended in: profile = (1 - query_weight) * user + query_weight * query,
+// normalised; with an empty row the query alone is the profile (pure semantic search). Scores are cosine
+// similarities, found by a VectorIndex: exact below params.hnsw_threshold items, HNSW at or above.
+//
+// The model never reads the catalog: the caller hands it the encoder and the item vectors (set_content();
+// training/item_vectors.h builds them and caches them in the warehouse), then fit() checks them against
+// the matrix (n_items rows) and builds the index; the interactions themselves do not change the vectors.
+// Saved: params, the encoder's name and state (hashing: options and IDF; minilm: its fingerprint, checked
+// against the folder at params.model_path on load) and the vectors; the index is rebuilt on load.
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "core/model_params.h"
+#include "models/recommender.h"
+#include "models/vector_index.h"
+#include "text/text_encoder.h"
+
+namespace mxn::models {
+
+class Embedding final : public Recommender {
+ public:
+  static constexpr std::string_view kTypeName = "embedding";
+  static constexpr std::uint32_t kFormatVersion = 1;
+
+  /// Invalid params are an Error listing every problem, fields named `field_prefix`.<key>.
+  explicit Embedding(EmbeddingParams params = {}, std::string_view field_prefix = "embedding");
+
+  /// encoder: the fitted encoder the vectors came from (queries are encoded with it);
+  /// vectors: n_items x encoder->dim(), row i = item i. Consumed by the next fit().
+  /// Error{kInvalidArgument, field "vectors"} when the widths differ.
+  void set_content(std::shared_ptr<const text::TextEncoder> encoder, text::EmbeddingMatrix vectors);
+
+  std::string_view type_name() const override { return kTypeName; }
+  /// Error{kFailedPrecondition} without set_content(), Error{kInvalidArgument} when the vectors do not
+  /// have one row per item of `interactions`.
+  void fit(const data::InteractionMatrix& interactions, const FitOptions& options) override;
+  std::vector<ScoredItem> recommend(const data::SparseRow& row, std::size_t k,
+                                    const ItemFilter& exclude) const override;
+  std::vector<ScoredItem> recommend_for_query(const data::SparseRow& row, std::string_view query, std::size_t k,
+                                              const ItemFilter& exclude) const override;
+  /// Nearest items by text (cosine); an item without text has none.
+  std::vector<ScoredItem> similar_items(ItemIndex item, std::size_t k) const override;
+  void save(ModelWriter& out) const override;
+  void load(ModelReader& in) override;
+  bool is_fitted() const override { return index_ != nullptr; }
+  ItemIndex n_items() const override { return static_cast<ItemIndex>(vectors_.rows); }
+  std::string params_text() const override;
+
+  const EmbeddingParams& params() const { return params_; }
+  /// The encoder of the fitted model (null before fit/load).
+  const text::TextEncoder* encoder() const { return encoder_.get(); }
+  /// "exact" or "hnsw" (empty before fit/load).
+  std::string_view index_type() const { return index_ ? index_->type_name() : std::string_view(); }
+
+ private:
+  /// Builds the index and the blank-item table from vectors_.
+  void build_index();
+  void check_fitted() const;
+  /// Adds the weighted item vectors of `row` to `profile` (items newer than the model are ignored);
+  /// returns the sum of |weight| used.
+  double add_row(const data::SparseRow& row, std::vector<float>& profile) const;
+  /// The k best items for a profile (normalised here), blank items and `exclude` left out.
+  std::vector<ScoredItem> search(std::vector<float> profile, std::size_t k, const ItemFilter& exclude) const;
+
+  EmbeddingParams params_;
+  std::shared_ptr<const text::TextEncoder> encoder_;
+  text::EmbeddingMatrix vectors_;  // n_items x dim
+  std::shared_ptr<const text::TextEncoder> staged_encoder_;
+  text::EmbeddingMatrix staged_vectors_;
+  std::unique_ptr<VectorIndex> index_;
+  std::vector<char> blank_;  // per item: 1 when its vector is all zeros (no text)
+};
+
+}  // namespace mxn::models

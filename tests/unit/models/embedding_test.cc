@@ -1,0 +1,187 @@
+// What the embedding model does beyond the common contract (recommender_contract_test.cc): queries,
+// dislikes, items without text, the exact/HNSW switch, and its preconditions.
+
+#include "models/embedding.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "core/error.h"
+#include "models/registry.h"
+#include "text/hashing_encoder.h"
+
+namespace mxn::models {
+namespace {
+
+const std::vector<std::string> kTexts = {
+    "A crew of astronauts on a space adventure beyond the galaxy",  // 0
+    "A starship lost in deep space, far from home",                 // 1
+    "Astronauts and an android in orbit around a dying star",       // 2
+    "A detective hunts a murderer through the fog of London",       // 3
+    "The murder at the manor: a detective story",                   // 4
+    "A romantic comedy about two chefs in Paris",                   // 5
+    "",                                                             // 6: no text
+    "Love and baking in a small Paris bakery",                      // 7
+};
+
+class EmbeddingTest : public ::testing::Test {
+ protected:
+  void SetUp() override { model_ = fitted(EmbeddingParams{}); }
+
+  static std::unique_ptr<Embedding> fitted(const EmbeddingParams& params) {
+    auto model = std::make_unique<Embedding>(params);
+    auto encoder = std::make_shared<text::HashingEncoder>(text::HashingEncoderOptions{.dim = 384});
+    encoder->fit(kTexts);
+    model->set_content(encoder, encoder->encode(kTexts));
+    model->fit(matrix(), {.threads = 1});
+    return model;
+  }
+  static data::InteractionMatrix matrix() {
+    return data::InteractionMatrix::from_triplets({}, 1, static_cast<UserIndex>(kTexts.size()));
+  }
+  static std::vector<ItemIndex> items_of(const std::vector<ScoredItem>& list) {
+    std::vector<ItemIndex> out;
+    for (const auto& s : list) out.push_back(s.item);
+    return out;
+  }
+
+  std::unique_ptr<Embedding> model_;
+};
+
+TEST_F(EmbeddingTest, QueryAloneIsSemanticSearch) {
+  const auto recs = model_->recommend_for_query({}, "space adventure with astronauts", 3, {});
+  ASSERT_EQ(recs.size(), 3u);
+  EXPECT_EQ(recs[0].item, 0);  // space, adventure and astronauts
+  EXPECT_EQ(recs[1].item, 2);  // astronauts
+  EXPECT_GT(recs.front().score, 0.3f);
+  EXPECT_LE(recs.front().score, 1.0001f);
+}
+
+TEST_F(EmbeddingTest, HistoryProfileFindsItemsOfTheSameKind) {
+  const std::vector<ItemIndex> items{3};
+  const std::vector<float> weights{2};
+  const auto recs = model_->recommend({items, weights}, 1, ItemFilter(items));
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs.front().item, 4);  // the other detective story
+}
+
+TEST_F(EmbeddingTest, QueryIsBlendedWithHistory) {
+  // A Paris-bakery fan asking for detectives: the detective stories first, then the Paris items before space.
+  const std::vector<ItemIndex> items{7};
+  const std::vector<float> weights{1};
+  const auto recs = items_of(model_->recommend_for_query({items, weights}, "a detective story", 4, ItemFilter(items)));
+  ASSERT_EQ(recs.size(), 4u);
+  EXPECT_EQ(std::set<ItemIndex>(recs.begin(), recs.begin() + 2), (std::set<ItemIndex>{3, 4}));
+  EXPECT_EQ(recs[2], 5);
+  // query_weight 1: the history no longer counts.
+  EmbeddingParams only_query;
+  only_query.query_weight = 1.0;
+  EXPECT_EQ(items_of(fitted(only_query)->recommend_for_query({items, weights}, "a detective story", 4, ItemFilter(items))),
+            items_of(model_->recommend_for_query({}, "a detective story", 4, ItemFilter(items))));
+}
+
+TEST_F(EmbeddingTest, DislikesSubtract) {
+  // Liking one space story and disliking another pushes the third below what a like alone would give.
+  const std::vector<ItemIndex> liked{0};
+  const std::vector<float> like{1};
+  const std::vector<ItemIndex> mixed{0, 1};
+  const std::vector<float> like_dislike{1, -1};
+  auto score_of = [](const std::vector<ScoredItem>& recs, ItemIndex item) {
+    for (const auto& s : recs) {
+      if (s.item == item) return s.score;
+    }
+    return -2.0f;
+  };
+  const auto plain = model_->recommend({liked, like}, 8, ItemFilter(mixed));
+  const auto with_dislike = model_->recommend({mixed, like_dislike}, 8, ItemFilter(mixed));
+  EXPECT_LT(score_of(with_dislike, 2), score_of(plain, 2));
+}
+
+TEST_F(EmbeddingTest, ItemsWithoutTextAreNeverReturned) {
+  const auto all = model_->recommend_for_query({}, "paris", 100, {});
+  EXPECT_EQ(all.size(), kTexts.size() - 1);
+  for (const auto& s : all) EXPECT_NE(s.item, 6);
+  EXPECT_TRUE(model_->similar_items(6, 5).empty());
+}
+
+TEST_F(EmbeddingTest, QueryWithoutFeaturesFallsBackToHistory) {
+  const std::vector<ItemIndex> items{3};
+  const std::vector<float> weights{1};
+  EXPECT_EQ(model_->recommend_for_query({items, weights}, "?!", 3, ItemFilter(items)),
+            model_->recommend({items, weights}, 3, ItemFilter(items)));
+  EXPECT_TRUE(model_->recommend_for_query({}, "", 3, {}).empty());
+}
+
+TEST_F(EmbeddingTest, SimilarItemsAreNearestByText) {
+  const auto similar = model_->similar_items(3, 1);
+  ASSERT_EQ(similar.size(), 1u);
+  EXPECT_EQ(similar.front().item, 4);
+  try {
+    model_->similar_items(99, 1);
+    FAIL() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Code::kNotFound);
+  }
+}
+
+TEST_F(EmbeddingTest, HnswAboveTheThresholdGivesTheExactResults) {
+  EmbeddingParams hnsw;
+  hnsw.hnsw_threshold = 1;
+  const auto approximate = fitted(hnsw);
+  EXPECT_EQ(approximate->index_type(), "hnsw");
+  EXPECT_EQ(model_->index_type(), "exact");
+  // Eight items: the graph is complete, so the search is exact.
+  const std::vector<ItemIndex> items{0};
+  const std::vector<float> weights{1};
+  EXPECT_EQ(items_of(approximate->recommend_for_query({items, weights}, "detective", 5, ItemFilter(items))),
+            items_of(model_->recommend_for_query({items, weights}, "detective", 5, ItemFilter(items))));
+}
+
+TEST_F(EmbeddingTest, SavedModelKeepsItsEncoderAndAnswersQueriesTheSame) {
+  std::stringstream buffer;
+  ModelWriter writer(buffer, 7);
+  model_->save(writer);
+  ModelReader reader(buffer, 7);
+  auto loaded = make_empty_recommender(reader.header().type_name);
+  loaded->load(reader);
+  EXPECT_EQ(loaded->recommend_for_query({}, "a starship in orbit", 5, {}),
+            model_->recommend_for_query({}, "a starship in orbit", 5, {}));
+}
+
+TEST(EmbeddingPreconditions, ContentMustMatchTheEncoderAndTheMatrix) {
+  Embedding model;
+  EXPECT_THROW(model.fit(data::InteractionMatrix::from_triplets({}, 1, 2), {}), Error);  // no content
+  auto encoder = std::make_shared<text::HashingEncoder>(text::HashingEncoderOptions{.dim = 16});
+  try {
+    model.set_content(encoder, text::EmbeddingMatrix(2, 8));
+    FAIL() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.field(), "vectors");
+  }
+  model.set_content(encoder, text::EmbeddingMatrix(3, 16));
+  try {
+    model.fit(data::InteractionMatrix::from_triplets({}, 1, 2), {});
+    FAIL() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Code::kInvalidArgument);
+  }
+  EXPECT_FALSE(model.is_fitted());
+}
+
+TEST(EmbeddingPreconditions, RegistryBuildsItFromConfigAndChecksParams) {
+  config::ModelsConfig config;
+  EXPECT_EQ(make_recommender("embedding", config)->type_name(), "embedding");
+  config.embedding.query_weight = 2;
+  try {
+    make_recommender("embedding", config, "domains.movies.models");
+    FAIL() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("domains.movies.models.embedding.query_weight"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace mxn::models
