@@ -1,5 +1,9 @@
 #include "api/served_log.h"
 
+#include <algorithm>
+#include <iterator>
+#include <vector>
+
 #include "core/log.h"
 #include "warehouse/warehouse.h"
 
@@ -45,19 +49,22 @@ std::uint64_t ServedLog::dropped() const {
 
 void ServedLog::run() {
   std::unique_lock lock(mutex_);
+  std::vector<warehouse::RecommendationRecord> batch;
   for (;;) {
     changed_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
     if (pending_.empty() && stopping_) return;
-    auto record = std::move(pending_.front());
-    pending_.pop_front();
+    // Everything pending goes in one transaction: under load a commit carries many lists, not one.
+    const std::size_t n = std::min(pending_.size(), kMaxBatch);
+    batch.assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.begin() + static_cast<std::ptrdiff_t>(n)));
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
     try {
-      warehouse_.insert_recommendation(record);
+      warehouse_.insert_recommendations(batch);
     } catch (const std::exception& e) {
-      log::warn("served_log.write_failed", "error", e.what());
+      log::warn("served_log.write_failed", "lists", batch.size(), "error", e.what());
     }
     lock.lock();
-    ++written_;
+    written_ += n;
     changed_.notify_all();
   }
 }

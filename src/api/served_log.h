@@ -1,7 +1,8 @@
 #pragma once
 // ServedLog: writes every served recommendation list to the warehouse's `recommendations` table off the
-// request path: requests enqueue, one background thread writes. The queue is bounded; when the warehouse
-// cannot keep up, the oldest pending lists are dropped and counted (they are a record, not user data).
+// request path: requests enqueue, one background thread writes whatever is pending in one transaction (up
+// to kMaxBatch lists). The queue is bounded; when the warehouse cannot keep up, the oldest pending lists
+// are dropped and counted (they are a record, not user data).
 
 #include <condition_variable>
 #include <cstdint>
@@ -20,6 +21,7 @@ namespace mxn::api {
 class ServedLog {
  public:
   static constexpr std::size_t kMaxPending = 10000;
+  static constexpr std::size_t kMaxBatch = 2048;
 
   explicit ServedLog(warehouse::Warehouse& warehouse);
   /// Writes what is pending, then stops.

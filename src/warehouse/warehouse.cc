@@ -257,23 +257,6 @@ std::vector<CatalogItem> Warehouse::list_items(const std::string& domain, std::s
   return out;
 }
 
-std::int64_t Warehouse::insert_recommendation(const RecommendationRecord& record) {
-  if (record.user_id.empty()) throw Error(Code::kInvalidArgument, "must not be empty", "user_id");
-  if (record.domain.empty()) throw Error(Code::kInvalidArgument, "must not be empty", "domain");
-  auto connection = pool_.acquire();
-  // An append-only table without keys: concurrent inserts never conflict, so no write mutex.
-  return connection
-      ->prepare("INSERT INTO recommendations (user_id, domain, generated_at, model_types, items) "
-                "VALUES ($1, $2, $3, $4, $5) RETURNING id")
-      .bind_varchar(1, record.user_id)
-      .bind_varchar(2, record.domain)
-      .bind_timestamp(3, record.generated_at_us != 0 ? record.generated_at_us : now_us())
-      .bind_varchar_list(4, record.model_types)
-      .bind_varchar(5, record.items.empty() ? std::string_view("[]") : std::string_view(record.items))
-      .execute()
-      .scalar_int64();
-}
-
 std::optional<RecommendationRecord> Warehouse::latest_recommendation(const std::string& user_id,
                                                                      const std::string& domain) const {
   auto connection = pool_.acquire();

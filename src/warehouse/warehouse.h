@@ -96,8 +96,9 @@ class Warehouse {
 
   // ---- recommendations and training history -------------------------------------------------------------
 
-  /// Stores a served list; returns its id (generated_at defaults to now).
-  std::int64_t insert_recommendation(const RecommendationRecord& record);
+  /// Stores served lists in one transaction, ids assigned in order (generated_at defaults to now; `id` is
+  /// ignored). All or nothing: Error{kInvalidArgument} naming the field when a list has no user or domain.
+  void insert_recommendations(std::span<const RecommendationRecord> records);
   /// The most recent list served to the user in the domain.
   std::optional<RecommendationRecord> latest_recommendation(const std::string& user_id,
                                                             const std::string& domain) const;

@@ -330,4 +330,37 @@ void Warehouse::set_item_embeddings(const std::string& domain, std::span<const I
   transaction.commit();
 }
 
+void Warehouse::insert_recommendations(std::span<const RecommendationRecord> records) {
+  for (const auto& r : records) {
+    if (r.user_id.empty()) throw Error(Code::kInvalidArgument, "must not be empty", "user_id");
+    if (r.domain.empty()) throw Error(Code::kInvalidArgument, "must not be empty", "domain");
+  }
+  if (records.empty()) return;
+  std::vector<LogicalType> types;
+  types.emplace_back(DUCKDB_TYPE_VARCHAR);
+  types.emplace_back(DUCKDB_TYPE_VARCHAR);
+  types.emplace_back(DUCKDB_TYPE_TIMESTAMP);
+  types.push_back(LogicalType::list_of(DUCKDB_TYPE_VARCHAR));
+  types.emplace_back(DUCKDB_TYPE_VARCHAR);
+  const std::int64_t now = now_us();
+  auto connection = pool_.acquire();
+  // An append-only table without keys: concurrent inserts never conflict, so no write mutex.
+  Transaction transaction(*connection);
+  Appender appender(*connection,
+                    "INSERT INTO recommendations (user_id, domain, generated_at, model_types, items) "
+                    "SELECT user_id, domain, generated_at, model_types, items FROM batch",
+                    types, "batch", {"user_id", "domain", "generated_at", "model_types", "items"});
+  DataChunk chunk(types);
+  append_in_chunks(appender, chunk, records.size(), [&](DataChunk& c, std::size_t row, std::size_t i) {
+    const RecommendationRecord& r = records[i];
+    c.set_varchar(0, row, r.user_id);
+    c.set_varchar(1, row, r.domain);
+    c.set_int64(2, row, r.generated_at_us != 0 ? r.generated_at_us : now);
+    c.set_varchar_list(3, row, r.model_types);
+    c.set_varchar(4, row, r.items.empty() ? std::string_view("[]") : std::string_view(r.items));
+  });
+  appender.close();
+  transaction.commit();
+}
+
 }  // namespace mxn::warehouse

@@ -223,17 +223,28 @@ TEST_F(WarehouseTest, RecommendationsAreStoredAndTheLatestIsReturned) {
   r.generated_at_us = kT0;
   r.model_types = {"knn", "collab"};
   r.items = R"([{"item_id":"m1","score":0.9}])";
-  const auto first = w_.insert_recommendation(r);
-  r.generated_at_us = kT0 + kHour;
-  r.items = R"([{"item_id":"m2","score":0.8}])";
-  const auto second = w_.insert_recommendation(r);
-  EXPECT_GT(second, first);
+  RecommendationRecord later = r;
+  later.generated_at_us = kT0 + kHour;
+  later.items = R"([{"item_id":"m2","score":0.8}])";
+  w_.insert_recommendations(std::vector{later, r});
   auto latest = w_.latest_recommendation("ann", "movies");
   ASSERT_TRUE(latest.has_value());
-  EXPECT_EQ(latest->id, second);
   EXPECT_EQ(latest->items, R"([{"item_id":"m2","score":0.8}])");
   EXPECT_EQ(latest->model_types, (std::vector<std::string>{"knn", "collab"}));
   EXPECT_EQ(latest->generated_at_us, kT0 + kHour);
+  EXPECT_FALSE(w_.latest_recommendation("ann", "music").has_value());
+
+  // All or nothing: one list without a user rejects the whole batch.
+  RecommendationRecord bad = r;
+  bad.user_id.clear();
+  RecommendationRecord other = r;
+  other.domain = "music";
+  try {
+    w_.insert_recommendations(std::vector{other, bad});
+    FAIL() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.field(), "user_id");
+  }
   EXPECT_FALSE(w_.latest_recommendation("ann", "music").has_value());
 }
 
