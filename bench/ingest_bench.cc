@@ -1,7 +1,8 @@
 // Ingestion throughput: concurrent single BehaviorTracker::track calls (group commit), track_many in batches
-// of 10,000, the bulk appender path (one transaction of 10 million rows, as the seed generator uses it), and
-// CSV import of 5 million rows through DuckDB's read_csv. Every figure is interactions committed per second of
-// wall time, on a fresh warehouse file in a temporary directory.
+// of 10,000, DuckDB's own floor for those commits (BM_DuckDbFloor), the bulk appender path (one transaction of
+// 10 million rows, as the seed generator uses it), and CSV import of 5 million rows through DuckDB's read_csv.
+// Every figure is interactions committed per second of wall time, on a fresh warehouse file in a temporary
+// directory.
 //
 //   cmake -S . -B build-bench -DMXN_BENCH=ON && cmake --build build-bench -j2 --target ingest_bench
 //   build-bench/bench/ingest_bench
@@ -9,6 +10,7 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -24,6 +26,10 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "tracking/behavior_tracker.h"
+#include "warehouse/appender.h"
+#include "warehouse/connection.h"
+#include "warehouse/data_chunk.h"
+#include "warehouse/transaction.h"
 #include "warehouse/warehouse.h"
 
 namespace {
@@ -163,6 +169,77 @@ void BM_AppendBatch10k(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 10'000);
 }
 BENCHMARK(BM_AppendBatch10k)->Iterations(100)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// DuckDB's floor for the two paths above: the same rows appended to a table with user_interactions' columns
+// (no users, no catalog, no validation, no group-commit writer) in one transaction per batch, through the same
+// thin wrappers. Batches of 10,000 compare with BM_TrackMany10k, batches of 64 from one thread with
+// BM_TrackConcurrent/threads:64 (its commits carry 55-64 rows). Each COMMIT writes the WAL and fsyncs it, and
+// the commit that takes the WAL past 16 MB also checkpoints (compresses) the table.
+void BM_DuckDbFloor(benchmark::State& state) {
+  const auto batch_rows = static_cast<std::size_t>(state.range(0));
+  ScratchDir dir;
+  mxn::warehouse::Warehouse warehouse(bench_config(dir));
+  auto connection = warehouse.connections().acquire();
+  connection->execute("CREATE TABLE floor_interactions AS SELECT * FROM user_interactions LIMIT 0");
+  std::vector<mxn::warehouse::LogicalType> types;
+  for (duckdb_type t : {DUCKDB_TYPE_BIGINT, DUCKDB_TYPE_VARCHAR, DUCKDB_TYPE_VARCHAR, DUCKDB_TYPE_VARCHAR,
+                        DUCKDB_TYPE_VARCHAR, DUCKDB_TYPE_DOUBLE, DUCKDB_TYPE_DOUBLE, DUCKDB_TYPE_TIMESTAMP,
+                        DUCKDB_TYPE_VARCHAR, DUCKDB_TYPE_TIMESTAMP}) {
+    types.emplace_back(t);
+  }
+  std::mt19937_64 rng(99);
+  std::vector<mxn::Interaction> rows(8 * batch_rows);
+  for (auto& row : rows) row = random_interaction(rng, "music");
+  const auto now = mxn::now_us();
+  const auto text_column = [](const mxn::Interaction& x, std::size_t column) -> const std::string& {
+    switch (column) {
+      case 1: return x.user_id;
+      case 2: return x.domain;
+      case 3: return x.item_id;
+      default: return x.type;
+    }
+  };
+  std::int64_t id = 1;
+  std::size_t next = 0;
+  mxn::warehouse::DataChunk chunk(types);
+  for (auto _ : state) {
+    mxn::warehouse::Transaction transaction(*connection);
+    mxn::warehouse::Appender appender(*connection, "floor_interactions");
+    // Column by column, a chunk at a time.
+    for (std::size_t done = 0; done < batch_rows;) {
+      const std::size_t n = std::min(mxn::warehouse::DataChunk::capacity(), batch_rows - done);
+      const auto in = [&](std::size_t r) -> const mxn::Interaction& { return rows[(next + r) % rows.size()]; };
+      for (std::size_t r = 0; r < n; ++r) chunk.set_int64(0, r, id + static_cast<std::int64_t>(r));
+      for (std::size_t column : {1, 2, 3, 4}) {
+        for (std::size_t r = 0; r < n; ++r) chunk.set_varchar(column, r, text_column(in(r), column));
+      }
+      for (std::size_t r = 0; r < n; ++r) {
+        if (in(r).rating) {
+          chunk.set_double(5, r, *in(r).rating);
+        } else {
+          chunk.set_null(5, r);
+        }
+      }
+      for (std::size_t r = 0; r < n; ++r) {
+        chunk.set_double(6, r, 1.0);
+        chunk.set_int64(7, r, now);
+        chunk.set_null(8, r);
+        chunk.set_int64(9, r, now);
+      }
+      chunk.set_size(n);
+      appender.append(chunk);
+      chunk.reset();
+      id += static_cast<std::int64_t>(n);
+      next += n;
+      done += n;
+    }
+    appender.close();
+    transaction.commit();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch_rows));
+}
+BENCHMARK(BM_DuckDbFloor)->Arg(10'000)->Iterations(100)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DuckDbFloor)->Arg(64)->Iterations(500)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 void BM_BulkAppend10M(benchmark::State& state) {
   const std::size_t rows = 10'000'000;
