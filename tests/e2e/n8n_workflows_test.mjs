@@ -74,7 +74,8 @@ function mxnEnv() {
 }
 
 async function mxn(...args) {
-  const r = await run(opt.mxn, ['--config', opt.config, ...args], { env: mxnEnv(), cwd: workDir, timeoutMs: COMMAND_TIMEOUT_MS });
+  const r = await run(opt.mxn, ['--config', opt.config, ...args],
+    { env: mxnEnv(), cwd: workDir, timeoutMs: COMMAND_TIMEOUT_MS });
   check(r.code === 0, () => commandFailure(`mxn ${args.join(' ')}`, r));
 }
 
@@ -141,30 +142,39 @@ function loadWorkflows() {
 
     const names = new Set();
     for (const node of json.nodes) {
-      check(typeof node.name === 'string' && !names.has(node.name), `${where}: node names must be unique strings (${show(node.name)})`);
+      check(typeof node.name === 'string' && !names.has(node.name),
+        `${where}: node names must be unique strings (${show(node.name)})`);
       names.add(node.name);
-      check(typeof node.type === 'string' && typeof node.typeVersion === 'number', `${where}: node '${node.name}' lacks type or typeVersion`);
+      check(typeof node.type === 'string' && typeof node.typeVersion === 'number',
+        `${where}: node '${node.name}' lacks type or typeVersion`);
     }
     for (const [from, outputs] of Object.entries(json.connections)) {
       check(names.has(from), `${where}: a connection starts at unknown node '${from}'`);
       for (const link of (outputs.main || []).flat()) {
-        check(link && names.has(link.node), `${where}: node '${from}' connects to unknown node '${link && link.node}'`);
+        check(link && names.has(link.node),
+          `${where}: node '${from}' connects to unknown node '${link && link.node}'`);
       }
     }
     const targets = (n) => (json.connections[n]?.main || []).flat().map((l) => l.node).sort();
     const schedules = json.nodes.filter((n) => n.type === 'n8n-nodes-base.scheduleTrigger');
     const manuals = json.nodes.filter((n) => n.type === 'n8n-nodes-base.manualTrigger');
-    check(schedules.length === 1 && manuals.length === 1, `${where}: needs one Schedule Trigger and one Manual Trigger`);
+    check(schedules.length === 1 && manuals.length === 1,
+      `${where}: needs one Schedule Trigger and one Manual Trigger`);
     check(targets(schedules[0].name).length > 0 && show(targets(schedules[0].name)) === show(targets(manuals[0].name)),
       `${where}: the Manual Trigger must start the same nodes as the Schedule Trigger`);
     const rule = schedules[0].parameters?.rule?.interval?.[0] || {};
     for (const [k, v] of Object.entries(wf.schedule)) {
       check(show(rule[k]) === show(v), `${where}: schedule ${k} is ${show(rule[k])}, expected ${show(v)}`);
     }
-    const variables = ['API_BASE_URL', 'MXN_API_KEY', 'NOTIFICATION_SERVICE_WEBHOOK', ...(wf.webhookVar ? ['USER_ID', wf.webhookVar] : [])];
-    for (const variable of variables) check(text.includes(`$env.${variable}`), `${where}: never reads $env.${variable}`);
-    check(text.includes('http://localhost:8000'), `${where}: API_BASE_URL should default to http://localhost:8000`);
-    const fetchNode = json.nodes.find((n) => n.type === 'n8n-nodes-base.httpRequest' && String(n.parameters?.url || '').includes(wf.api));
+    const variables = ['API_BASE_URL', 'MXN_API_KEY', 'NOTIFICATION_SERVICE_WEBHOOK',
+      ...(wf.webhookVar ? ['USER_ID', wf.webhookVar] : [])];
+    for (const variable of variables) {
+      check(text.includes(`$env.${variable}`), `${where}: never reads $env.${variable}`);
+    }
+    check(text.includes('http://localhost:8000'),
+      `${where}: API_BASE_URL should default to http://localhost:8000`);
+    const fetchNode = json.nodes.find((n) => n.type === 'n8n-nodes-base.httpRequest'
+      && String(n.parameters?.url || '').includes(wf.api));
     check(fetchNode, `${where}: no HTTP Request node calls ${wf.api}`);
     loaded[name] = { ...wf, json, path: file, fetchNode: fetchNode.name };
   }
@@ -178,7 +188,8 @@ function checkNodeTypes(workflows, exported) {
   for (const wf of Object.values(workflows)) {
     for (const node of wf.json.nodes) {
       const known = versions.get(node.type);
-      check(known, `${wf.file}: node '${node.name}' has type ${node.type}, which n8n ${opt['n8n-version']} does not have`);
+      check(known,
+        `${wf.file}: node '${node.name}' has type ${node.type}, which n8n ${opt['n8n-version']} does not have`);
       check(known.includes(node.typeVersion),
         `${wf.file}: node '${node.name}' uses ${node.type} version ${node.typeVersion}; n8n ${opt['n8n-version']} has ${known.join(', ')}`);
     }
@@ -198,11 +209,14 @@ async function execute(sink, wf, workflowEnv, { expectSuccess = true } = {}) {
   const failed = r.code !== 0 || r.timedOut || !execution || execution.status !== 'success';
   if (expectSuccess && failed) {
     const notes = received.filter((q) => q.path === '/notify').map((q) => q.body);
-    fail(`${wf.file} (n8n id ${wf.json.id}): the execution failed (exit ${r.timedOut ? 'timeout' : r.code}), ${describeRun(execution)}`
-      + `${notes.length ? `; it notified ${show(notes)}` : ''}${r.stderr.trim() ? `\n--- n8n stderr (tail) ---\n${r.stderr.slice(-2000)}` : ''}`);
+    const exit = r.timedOut ? 'timeout' : r.code;
+    const notified = notes.length ? `; it notified ${show(notes)}` : '';
+    const stderr = r.stderr.trim() ? `\n--- n8n stderr (tail) ---\n${r.stderr.slice(-2000)}` : '';
+    fail(`${wf.file} (n8n id ${wf.json.id}): the execution failed (exit ${exit}), ${describeRun(execution)}${notified}${stderr}`);
   }
   if (!expectSuccess) {
-    check(failed, `${wf.file}: the execution succeeded although it should have failed; requests: ${show(received.map((q) => q.path))}`);
+    check(failed,
+      `${wf.file}: the execution succeeded although it should have failed; requests: ${show(received.map((q) => q.path))}`);
   }
   for (const q of received) {
     check(q.method === 'POST', `${wf.file}: ${q.path} received a ${q.method}, expected POST`);
@@ -215,8 +229,10 @@ async function execute(sink, wf, workflowEnv, { expectSuccess = true } = {}) {
 /// The one JSON body `p` received.
 function onlyOne(wf, ran, p) {
   const got = ran.on(p);
-  check(got.length === 1, `${wf.file}: ${p} received ${got.length} requests, expected 1 (all requests: ${show(ran.received.map((q) => q.path))})`);
-  check(got[0].body && typeof got[0].body === 'object', `${wf.file}: ${p} received a body that is not JSON: ${show(got[0].body)}`);
+  check(got.length === 1,
+    `${wf.file}: ${p} received ${got.length} requests, expected 1 (all requests: ${show(ran.received.map((q) => q.path))})`);
+  check(got[0].body && typeof got[0].body === 'object',
+    `${wf.file}: ${p} received a body that is not JSON: ${show(got[0].body)}`);
   return got[0].body;
 }
 
@@ -229,19 +245,24 @@ async function checkList(api, wf, ran, expectedCount) {
   check(sent.domain === wf.domain, `${where}: domain is ${show(sent.domain)}, expected ${wf.domain}`);
   check(Array.isArray(sent.items) && sent.items.length > 0, `${where}: no items: ${show(sent)}`);
   if (expectedCount !== undefined) {
-    check(sent.items.length === expectedCount, `${where}: ${sent.items.length} items, expected ${expectedCount} (the configured top_k)`);
+    check(sent.items.length === expectedCount,
+      `${where}: ${sent.items.length} items, expected ${expectedCount} (the configured top_k)`);
   }
   check(sent.count === sent.items.length, `${where}: count ${sent.count} but ${sent.items.length} items`);
   const ids = sent.items.map((i) => i.item_id);
   check(new Set(ids).size === ids.length, `${where}: an item appears twice: ${ids.join(', ')}`);
   sent.items.forEach((item, i) => {
-    check(item.rank === i + 1, `${where}: item ${i} (${item.item_id}) has rank ${item.rank}, expected ${i + 1}`);
-    check(typeof item.score === 'number' && typeof item.title === 'string', `${where}: item ${item.item_id} lacks score or title`);
+    check(item.rank === i + 1,
+      `${where}: item ${i} (${item.item_id}) has rank ${item.rank}, expected ${i + 1}`);
+    check(typeof item.score === 'number' && typeof item.title === 'string',
+      `${where}: item ${item.item_id} lacks score or title`);
   });
   for (const item of sent.items) {
     const got = await api.request('GET', `/items/${wf.domain}/${encodeURIComponent(item.item_id)}`);
-    check(got.status === 200, `${where}: item ${item.item_id} is not in the ${wf.domain} catalog (GET /items answered ${got.status})`);
-    check(got.body.title === item.title, `${where}: item ${item.item_id} is titled ${show(item.title)}, the catalog says ${show(got.body.title)}`);
+    check(got.status === 200,
+      `${where}: item ${item.item_id} is not in the ${wf.domain} catalog (GET /items answered ${got.status})`);
+    check(got.body.title === item.title,
+      `${where}: item ${item.item_id} is titled ${show(item.title)}, the catalog says ${show(got.body.title)}`);
   }
   const now = await api.get(`${wf.api}${USER}`);
   check(show(now.items.map((i) => i.item_id)) === show(ids),
@@ -251,14 +272,16 @@ async function checkList(api, wf, ran, expectedCount) {
   check(note.status === 'ok' && note.workflow === wf.key, `${wf.file} → notification: ${show(note)}`);
   check(note.user_id === USER && note.count === sent.items.length,
     `${wf.file} → notification: expected user ${USER} and count ${sent.items.length}, got ${show(note)}`);
-  check(typeof note.message === 'string' && note.message.includes(USER) && note.message.includes(String(sent.items.length))
-    && !note.message.includes('\n'), `${wf.file} → notification: not a one-line summary naming the user and the count: ${show(note.message)}`);
+  const oneLine = typeof note.message === 'string' && !note.message.includes('\n');
+  check(oneLine && note.message.includes(USER) && note.message.includes(String(sent.items.length)),
+    `${wf.file} → notification: not a one-line summary naming the user and the count: ${show(note.message)}`);
   return sent;
 }
 
 /// { domain: { model: served version } } from /training/stats.
 function servedVersions(stats) {
-  return Object.fromEntries(stats.domains.map((d) => [d.domain, Object.fromEntries(d.models.map((m) => [m.model, m.version]))]));
+  const models = (d) => Object.fromEntries(d.models.map((m) => [m.model, m.version]));
+  return Object.fromEntries(stats.domains.map((d) => [d.domain, models(d)]));
 }
 
 async function history(api, domain) {
@@ -272,44 +295,55 @@ async function retrainingScenario(api, sink, wf, env) {
   check(music, 'GET /training/stats has no music domain');
   const wanted = Math.max(music.min_new_interactions - music.new_interactions + 5, 1);
   const interactions = Array.from({ length: wanted }, (_, i) => ({
-    user_id: `user${(i % 40) + 1}`, domain: 'music', item_id: `song_${((i * 7) % SEED.items) + 1}`, interaction_type: 'play',
+    user_id: `user${(i % 40) + 1}`,
+    domain: 'music',
+    item_id: `song_${((i * 7) % SEED.items) + 1}`,
+    interaction_type: 'play',
   }));
   await api.ok('POST', '/interactions/bulk', { interactions });
   const ready = await api.get('/training/stats');
   const due = ready.domains.filter((d) => d.should_retrain).map((d) => d.domain).sort();
-  check(due.includes('music'), `after ${wanted} new music interactions /training/stats still says music is not due: `
+  check(due.includes('music'),
+    `after ${wanted} new music interactions /training/stats still says music is not due: `
     + show(ready.domains.find((d) => d.domain === 'music')));
   const before = servedVersions(ready);
 
   const ran = await execute(sink, wf, env);
   const note = onlyOne(wf, ran, '/notify');
-  check(ran.received.length === 1, `${wf.file}: expected only the notification, received ${show(ran.received.map((q) => q.path))}`);
-  check(note.workflow === wf.key && note.status === 'ok' && Array.isArray(note.retrained), `${wf.file} → notification: ${show(note)}`);
+  check(ran.received.length === 1,
+    `${wf.file}: expected only the notification, received ${show(ran.received.map((q) => q.path))}`);
+  check(note.workflow === wf.key && note.status === 'ok' && Array.isArray(note.retrained),
+    `${wf.file} → notification: ${show(note)}`);
   const retrained = note.retrained.map((j) => j.domain).sort();
-  check(show(retrained) === show(due), `${wf.file} → notification: retrained ${show(retrained)}, expected the due domains ${show(due)}`);
+  check(show(retrained) === show(due),
+    `${wf.file} → notification: retrained ${show(retrained)}, expected the due domains ${show(due)}`);
 
   const stats = await api.get('/training/stats');
   const after = servedVersions(stats);
   for (const job of note.retrained) {
-    check(Array.isArray(job.models) && job.models.length > 0, `${wf.file} → notification: no models for ${job.domain}`);
+    check(Array.isArray(job.models) && job.models.length > 0,
+      `${wf.file} → notification: no models for ${job.domain}`);
     for (const m of job.models) {
       const old = before[job.domain][m.model] ?? 0;
       check(typeof m.version === 'number' && m.version > old,
         `${wf.file} → notification: ${job.domain}/${m.model} version ${m.version} is not newer than ${old}`);
       check(after[job.domain][m.model] === m.version,
         `${wf.file}: notified ${job.domain}/${m.model} v${m.version} but /training/stats serves v${after[job.domain][m.model]}`);
-      check(m.metrics && Object.keys(m.metrics).length > 0, `${wf.file} → notification: ${job.domain}/${m.model} has no metrics`);
+      check(m.metrics && Object.keys(m.metrics).length > 0,
+        `${wf.file} → notification: ${job.domain}/${m.model} has no metrics`);
       check(note.message.includes(`${m.model} v${m.version}`),
         `${wf.file} → notification: the message does not mention ${m.model} v${m.version}: ${show(note.message)}`);
     }
   }
   for (const [domain, models] of Object.entries(before)) {
     if (!due.includes(domain)) {
-      check(show(after[domain]) === show(models), `${wf.file}: ${domain} was not due, yet its versions went from ${show(models)} to ${show(after[domain])}`);
+      check(show(after[domain]) === show(models),
+        `${wf.file}: ${domain} was not due, yet its versions went from ${show(models)} to ${show(after[domain])}`);
     }
   }
   const musicAfter = stats.domains.find((d) => d.domain === 'music');
-  check(!musicAfter.should_retrain, `after retraining /training/stats still says music is due: ${show(musicAfter)}`);
+  check(!musicAfter.should_retrain,
+    `after retraining /training/stats still says music is due: ${show(musicAfter)}`);
 }
 
 async function nothingToDoScenario(api, sink, wf, env) {
@@ -321,17 +355,20 @@ async function nothingToDoScenario(api, sink, wf, env) {
   check(typeof note.message === 'string' && note.message.length < 300 && /nothing/i.test(note.message),
     `${wf.file} → notification: not a short "nothing to do" message: ${show(note.message)}`);
   const after = servedVersions(await api.get('/training/stats'));
-  check(show(after) === show(before), `${wf.file}: nothing was due, yet versions went from ${show(before)} to ${show(after)}`);
+  check(show(after) === show(before),
+    `${wf.file}: nothing was due, yet versions went from ${show(before)} to ${show(after)}`);
 }
 
 /// The run fails, only the notification is sent, and both it and n8n's output name the workflow and node.
 async function errorPathScenario(sink, wf, env, { node, message }) {
   const ran = await execute(sink, wf, env, { expectSuccess: false });
   const note = onlyOne(wf, ran, '/notify');
-  check(ran.received.length === 1, `${wf.file}: only the failure notification may be sent, got ${show(ran.received.map((q) => q.path))}`);
+  check(ran.received.length === 1,
+    `${wf.file}: only the failure notification may be sent, got ${show(ran.received.map((q) => q.path))}`);
   check(note.status === 'error' && note.workflow === wf.key && (node ? note.node === node : !!note.node)
     && typeof note.message === 'string' && message.test(note.message),
-  `${wf.file} → notification: expected an error of workflow ${wf.key}${node ? ` naming node '${node}'` : ''} matching ${message}, got ${show(note)}`);
+  `${wf.file} → notification: expected an error of workflow ${wf.key}`
+    + `${node ? ` naming node '${node}'` : ''} matching ${message}, got ${show(note)}`);
   check(ran.output.includes(`${wf.key}: node '${note.node}' failed`),
     `${wf.file}: n8n's output does not name the workflow and the failed node: ${describeRun(ran.execution)}`);
 }
@@ -343,7 +380,8 @@ async function main() {
   const workflows = loadWorkflows();
   log(`workflow files are well-formed: ${Object.values(workflows).map((w) => `${w.file} (${w.json.id})`).join(', ')}`);
 
-  await mxn('seed', '--users', String(SEED.users), '--items', String(SEED.items), '--interactions', String(SEED.interactions), '--seed', '42');
+  await mxn('seed', '--users', String(SEED.users), '--items', String(SEED.items),
+    '--interactions', String(SEED.interactions), '--seed', '42');
   await mxn('train');
   const { server, api } = await serve();
   const sink = await startSink(() => api);
@@ -358,7 +396,8 @@ async function main() {
     // import:workflow exits 0 even when it imports nothing: check what it says and what n8n then lists.
     for (const wf of Object.values(workflows)) {
       r = await n8n(['import:workflow', `--input=${wf.path}`]);
-      check(r.code === 0 && /Successfully imported 1 workflow/.test(r.stdout + r.stderr), () => commandFailure(`n8n import:workflow --input=${wf.path}`, r));
+      check(r.code === 0 && /Successfully imported 1 workflow/.test(r.stdout + r.stderr),
+        () => commandFailure(`n8n import:workflow --input=${wf.path}`, r));
     }
     r = await n8n(['list:workflow']);
     check(r.code === 0, () => commandFailure('n8n list:workflow', r));
@@ -397,24 +436,31 @@ async function main() {
       const seen = new Set((await history(api, 'movies')).map((x) => x.item_id));
       check(seen.size > 0, `GET /users/${USER}/history?domain=movies lists nothing`);
       const again = sent.items.filter((i) => seen.has(i.item_id)).map((i) => i.item_id);
-      check(again.length === 0, `${wf.file} → ${wf.webhookVar}: movies ${USER} has already seen: ${again.join(', ')}`);
+      check(again.length === 0,
+        `${wf.file} → ${wf.webhookVar}: movies ${USER} has already seen: ${again.join(', ')}`);
     });
     await scenario('task prioritization → task service', async () => {
       const wf = workflows.tasks;
       const sent = await checkList(api, wf, await execute(sink, wf, env));
-      check(sent.items.length <= TOP_K.tasks, `${wf.file}: ${sent.items.length} tasks, more than top_k ${TOP_K.tasks}`);
+      check(sent.items.length <= TOP_K.tasks,
+        `${wf.file}: ${sent.items.length} tasks, more than top_k ${TOP_K.tasks}`);
       for (let i = 1; i < sent.items.length; i++) {
         const [a, b] = [sent.items[i - 1], sent.items[i]];
-        check(a.score >= b.score, `${wf.file} → ${wf.webhookVar}: not in priority order: ${a.item_id} (score ${a.score}) before ${b.item_id} (score ${b.score})`);
+        check(a.score >= b.score,
+          `${wf.file} → ${wf.webhookVar}: not in priority order: ${a.item_id} (score ${a.score}) before ${b.item_id} (score ${b.score})`);
       }
       check(show(sent.ordered_item_ids) === show(sent.items.map((i) => i.item_id)),
         `${wf.file} → ${wf.webhookVar}: ordered_item_ids ${show(sent.ordered_item_ids)} differ from the order of items`);
-      const done = new Set((await history(api, 'tasks')).filter((x) => x.interaction_type === 'complete').map((x) => x.item_id));
+      const completed = (await history(api, 'tasks')).filter((x) => x.interaction_type === 'complete');
+      const done = new Set(completed.map((x) => x.item_id));
       const stale = sent.items.filter((i) => done.has(i.item_id)).map((i) => i.item_id);
-      check(stale.length === 0, `${wf.file} → ${wf.webhookVar}: tasks ${USER} already completed: ${stale.join(', ')}`);
+      check(stale.length === 0,
+        `${wf.file} → ${wf.webhookVar}: tasks ${USER} already completed: ${stale.join(', ')}`);
     });
-    await scenario('auto-retraining → new model versions', () => retrainingScenario(api, sink, workflows.retraining, env));
-    await scenario('auto-retraining, nothing due → short notification', () => nothingToDoScenario(api, sink, workflows.retraining, env));
+    await scenario('auto-retraining → new model versions',
+      () => retrainingScenario(api, sink, workflows.retraining, env));
+    await scenario('auto-retraining, nothing due → short notification',
+      () => nothingToDoScenario(api, sink, workflows.retraining, env));
 
     const down = `http://127.0.0.1:${await closedPort()}`;
     for (const wf of Object.values(workflows)) {

@@ -54,7 +54,7 @@ if ! installed; then
     staging="$(mktemp -d "$cache_root/n8n-$version.staging.XXXXXX")"
     chmod 755 "$staging"
     trap 'rm -rf "$staging"' EXIT
-    say "installing n8n $version into $install_dir (first run only: a few minutes, about 1.8 GB)"
+    say "installing n8n $version into $install_dir (first run only: a few minutes, about 1.7 GB)"
     start=$SECONDS
     cp "$pkg_dir/package.json" "$pkg_dir/package-lock.json" "$pkg_dir/.npmrc" "$staging/"
     (cd "$staging" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
