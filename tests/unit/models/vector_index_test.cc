@@ -3,31 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cmath>
-#include <random>
 #include <set>
 
 #include "core/error.h"
+#include "random_vectors.h"
 
 namespace mxn::models {
 namespace {
 
-// n x dim standard-normal vectors, each scaled to unit length.
-std::vector<float> random_unit_vectors(std::size_t n, std::size_t dim, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal;
-  std::vector<float> v(n * dim);
-  for (std::size_t i = 0; i < n; ++i) {
-    double sum = 0;
-    for (std::size_t j = 0; j < dim; ++j) {
-      v[i * dim + j] = normal(rng);
-      sum += double(v[i * dim + j]) * v[i * dim + j];
-    }
-    const auto inv = static_cast<float>(1.0 / std::sqrt(sum));
-    for (std::size_t j = 0; j < dim; ++j) v[i * dim + j] *= inv;
-  }
-  return v;
-}
+using mxn::testing::isotropic_unit_vectors;
 
 std::vector<ItemIndex> items_of(const std::vector<ScoredItem>& hits) {
   std::vector<ItemIndex> out;
@@ -80,7 +64,7 @@ TEST(ExactIndexTest, BreaksTiesByLowerIndex) {
 }
 
 TEST(ExactIndexTest, RespectsExclusionsAndPredicates) {
-  const auto v = random_unit_vectors(500, 16, 1);
+  const auto v = isotropic_unit_vectors(500, 16, 1);
   const ExactIndex index(v, 16);
   const std::span<const float> q(v.data() + 7 * 16, 16);
   EXPECT_EQ(index.search(q, 1, ItemFilter{})[0].item, 7);
@@ -98,7 +82,7 @@ TEST(ExactIndexTest, RespectsExclusionsAndPredicates) {
 }
 
 TEST(ExactIndexTest, ReturnsFewerWhenTheCatalogRunsOut) {
-  const auto v = random_unit_vectors(5, 8, 2);
+  const auto v = isotropic_unit_vectors(5, 8, 2);
   const ExactIndex index(v, 8);
   const std::span<const float> q(v.data(), 8);
   EXPECT_EQ(index.search(q, 10, ItemFilter{}).size(), 5u);
@@ -108,9 +92,9 @@ TEST(ExactIndexTest, ReturnsFewerWhenTheCatalogRunsOut) {
 
 TEST(ExactIndexTest, MatchesBruteForceAcrossBlocks) {
   const std::size_t dim = 24;
-  const auto v = random_unit_vectors(10000, dim, 3);  // several 4096-row blocks
+  const auto v = isotropic_unit_vectors(10000, dim, 3);  // several 4096-row blocks
   const ExactIndex index(v, dim);
-  const auto queries = random_unit_vectors(5, dim, 4);
+  const auto queries = isotropic_unit_vectors(5, dim, 4);
   for (std::size_t q = 0; q < 5; ++q) {
     const std::span<const float> query(queries.data() + q * dim, dim);
     EXPECT_EQ(items_of(index.search(query, 10, ItemFilter{})), brute_force(v, dim, query, 10, ItemFilter{}));
@@ -119,14 +103,15 @@ TEST(ExactIndexTest, MatchesBruteForceAcrossBlocks) {
 
 TEST(ExactIndexTest, BatchEqualsOneByOne) {
   const std::size_t dim = 12;
-  const auto v = random_unit_vectors(3000, dim, 5);
+  const auto v = isotropic_unit_vectors(3000, dim, 5);
   const ExactIndex index(v, dim);
-  const auto queries = random_unit_vectors(70, dim, 6);  // more than one chunk of 32
+  const auto queries = isotropic_unit_vectors(70, dim, 6);  // more than one chunk of 32
   const ItemFilter exclude({1, 2, 3});
   const auto batch = index.search_batch(queries, 7, exclude);
   ASSERT_EQ(batch.size(), 70u);
   for (std::size_t q = 0; q < 70; ++q) {
-    EXPECT_EQ(items_of(batch[q]), items_of(index.search(std::span<const float>(queries.data() + q * dim, dim), 7, exclude)));
+    EXPECT_EQ(items_of(batch[q]),
+              items_of(index.search(std::span<const float>(queries.data() + q * dim, dim), 7, exclude)));
   }
 }
 
@@ -145,12 +130,12 @@ TEST(ExactIndexTest, RejectsBadShapes) {
 
 TEST(HnswIndexTest, AgreesWithExactOnSmallData) {
   const std::size_t dim = 32;
-  const auto v = random_unit_vectors(2000, dim, 7);
+  const auto v = isotropic_unit_vectors(2000, dim, 7);
   const ExactIndex exact(v, dim);
   const HnswIndex hnsw(v, dim, HnswParams{});
   EXPECT_EQ(hnsw.size(), 2000u);
   EXPECT_EQ(hnsw.type_name(), "hnsw");
-  const auto queries = random_unit_vectors(50, dim, 8);
+  const auto queries = isotropic_unit_vectors(50, dim, 8);
   double total = 0;
   for (std::size_t q = 0; q < 50; ++q) {
     const std::span<const float> query(queries.data() + q * dim, dim);
@@ -170,11 +155,12 @@ TEST(HnswIndexTest, AgreesWithExactOnSmallData) {
 
 TEST(HnswIndexTest, FindsItemsThemselves) {
   const std::size_t dim = 16;
-  const auto v = random_unit_vectors(1000, dim, 9);
+  const auto v = isotropic_unit_vectors(1000, dim, 9);
   const HnswIndex hnsw(v, dim, HnswParams{});
   int found_self = 0;
   for (ItemIndex i = 0; i < 1000; i += 10) {
-    const auto hits = hnsw.search(std::span<const float>(v.data() + std::size_t(i) * dim, dim), 1, ItemFilter{});
+    const auto hits =
+        hnsw.search(std::span<const float>(v.data() + std::size_t(i) * dim, dim), 1, ItemFilter{});
     found_self += hits.at(0).item == i;
   }
   EXPECT_GE(found_self, 99);
@@ -182,10 +168,10 @@ TEST(HnswIndexTest, FindsItemsThemselves) {
 
 TEST(HnswIndexTest, ExclusionsAreNeverReturnedAndStillFillK) {
   const std::size_t dim = 16;
-  const auto v = random_unit_vectors(3000, dim, 10);
+  const auto v = isotropic_unit_vectors(3000, dim, 10);
   const ExactIndex exact(v, dim);
   const HnswIndex hnsw(v, dim, HnswParams{});
-  const auto queries = random_unit_vectors(20, dim, 11);
+  const auto queries = isotropic_unit_vectors(20, dim, 11);
   double total = 0;
   for (std::size_t q = 0; q < 20; ++q) {
     const std::span<const float> query(queries.data() + q * dim, dim);
@@ -204,7 +190,7 @@ TEST(HnswIndexTest, ExclusionsAreNeverReturnedAndStillFillK) {
 
 TEST(HnswIndexTest, OverFetchReachesTheWholeIndex) {
   const std::size_t dim = 8;
-  const auto v = random_unit_vectors(400, dim, 12);
+  const auto v = isotropic_unit_vectors(400, dim, 12);
   const HnswIndex hnsw(v, dim, HnswParams{});
   ItemFilter keep_three;
   keep_three.with_predicate([](ItemIndex i) { return i != 5 && i != 250 && i != 399; });
@@ -216,12 +202,12 @@ TEST(HnswIndexTest, OverFetchReachesTheWholeIndex) {
 
 TEST(HnswIndexTest, SerialBuildIsDeterministic) {
   const std::size_t dim = 16;
-  const auto v = random_unit_vectors(1500, dim, 13);
+  const auto v = isotropic_unit_vectors(1500, dim, 13);
   HnswParams params;
   params.parallel_build = false;
   const HnswIndex a(v, dim, params);
   const HnswIndex b(v, dim, params);
-  const auto queries = random_unit_vectors(10, dim, 14);
+  const auto queries = isotropic_unit_vectors(10, dim, 14);
   for (std::size_t q = 0; q < 10; ++q) {
     const std::span<const float> query(queries.data() + q * dim, dim);
     EXPECT_EQ(items_of(a.search(query, 10, ItemFilter{})), items_of(b.search(query, 10, ItemFilter{})));
@@ -246,8 +232,8 @@ TEST(HnswIndexTest, EmptyIndexAndBadParams) {
 TEST(VectorIndexFactoryTest, ChoosesExactBelowTheThresholdAndHnswAtIt) {
   VectorIndexOptions options;
   options.hnsw_threshold = 100;
-  EXPECT_EQ(make_vector_index(random_unit_vectors(99, 8, 15), 8, options)->type_name(), "exact");
-  EXPECT_EQ(make_vector_index(random_unit_vectors(100, 8, 15), 8, options)->type_name(), "hnsw");
+  EXPECT_EQ(make_vector_index(isotropic_unit_vectors(99, 8, 15), 8, options)->type_name(), "exact");
+  EXPECT_EQ(make_vector_index(isotropic_unit_vectors(100, 8, 15), 8, options)->type_name(), "hnsw");
   EmbeddingParams params;
   params.hnsw_threshold = 7;
   params.hnsw_m = 8;
