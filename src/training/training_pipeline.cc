@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <cmath>
@@ -63,7 +64,22 @@ std::string new_run_id(const std::string& domain, const std::string& model) {
 
 TrainingPipeline::TrainingPipeline(warehouse::Warehouse& warehouse, engine::ModelStore& store,
                                    const config::Config& config)
-    : warehouse_(warehouse), store_(store), config_(config) {}
+    : warehouse_(warehouse), store_(store), config_(config) {
+  // A configured model folder that is missing or broken is a start-up error, not a failed run hours later.
+  for (const auto& [domain, d] : config_.domains) {
+    const auto& enabled = d.models.enabled;
+    if (!d.enabled || d.models.embedding.encoder != "minilm" ||
+        std::find(enabled.begin(), enabled.end(), "embedding") == enabled.end()) {
+      continue;
+    }
+    try {
+      text::make_text_encoder(d.models.embedding);
+    } catch (const Error& e) {
+      throw Error(e.code(), "domains." + domain + ".models.embedding.model_path: " + e.what(),
+                  "domains." + domain + ".models.embedding.model_path");
+    }
+  }
+}
 
 TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vector<std::string>& only,
                                       const Progress& progress) const {

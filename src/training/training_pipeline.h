@@ -53,7 +53,9 @@ using Progress = std::function<void(const std::string& model, int iteration, int
 
 class TrainingPipeline {
  public:
-  /// Everything referenced must outlive the pipeline.
+  /// Everything referenced must outlive the pipeline. Loads every enabled minilm encoder once to check it:
+  /// a missing or broken model folder is an Error naming the domain's model_path key and the missing file
+  /// or bad tensor.
   TrainingPipeline(warehouse::Warehouse& warehouse, engine::ModelStore& store, const config::Config& config);
 
   /// Trains `domain` (Error{kNotFound} when unknown or disabled). `only`: train just these models (config

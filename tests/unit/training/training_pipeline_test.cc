@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "../text/minilm_fixture.h"
+#include "models/embedding.h"
 #include "seeded_warehouse.h"
 
 namespace mxn::training {
@@ -123,6 +125,36 @@ TEST_F(TrainingPipelineTest, UnknownDomainOrModelIsAnError) {
   } catch (const Error& e) {
     EXPECT_EQ(e.field(), "model");
   }
+}
+
+TEST_F(TrainingPipelineTest, AMissingMiniLmFolderIsAStartUpErrorNamingTheKeyAndTheFile) {
+  config::Config config = seeded.config;
+  config.domains.at("music").models.embedding.encoder = "minilm";
+  config.domains.at("music").models.embedding.model_path = seeded.dir.file("no-such-model");
+  try {
+    TrainingPipeline broken(*seeded.warehouse, store, config);
+    FAIL() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.field(), "domains.music.models.embedding.model_path");
+    EXPECT_THAT(e.what(), HasSubstr("no-such-model"));
+  }
+}
+
+TEST_F(TrainingPipelineTest, TrainsTheEmbeddingModelWithAMiniLmFolder) {
+  MXN_REQUIRE_MINILM_FIXTURE();
+  config::Config config = seeded.config;
+  config.domains.at("movies").models.embedding.encoder = "minilm";
+  config.domains.at("movies").models.embedding.model_path = testing::minilm_tiny_dir().string();
+  TrainingPipeline with_minilm(*seeded.warehouse, store, config);
+  const TrainingSummary s = with_minilm.run("movies", {"embedding"});
+  ASSERT_EQ(s.models.size(), 1u);
+  EXPECT_EQ(s.models[0].status, "succeeded") << s.models[0].error;
+  auto loaded = store.load_latest("movies", "embedding");
+  ASSERT_TRUE(loaded);
+  const auto& model = dynamic_cast<const models::Embedding&>(*loaded->model);
+  EXPECT_EQ(model.encoder()->name(), "minilm");
+  EXPECT_EQ(model.n_items(), 80);
+  EXPECT_EQ(model.recommend_for_query({}, "space adventure", 5, {}).size(), 5u);
 }
 
 }  // namespace
