@@ -109,7 +109,7 @@ std::vector<ScoredItem> Embedding::search(std::vector<float> profile, std::size_
                                           const ItemFilter& exclude) const {
   if (k == 0 || !normalize(profile)) return {};
   if (std::find(blank_.begin(), blank_.end(), 1) == blank_.end()) return index_->search(profile, k, exclude);
-  ItemFilter with_blanks;
+  ItemFilter with_blanks(std::vector<ItemIndex>(exclude.items().begin(), exclude.items().end()));
   with_blanks.with_predicate(
       [&](ItemIndex i) { return blank_[static_cast<std::size_t>(i)] != 0 || exclude.excludes(i); });
   return index_->search(profile, k, with_blanks);

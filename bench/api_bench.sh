@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# HTTP benchmarks of `mxn serve` with wrk (Debian package), on a fresh seeded warehouse in a temporary
+# folder: POST /recommendations (the knn + collab + embedding ensemble), POST /interactions and
+# POST /interactions/bulk. Prints wrk's report and one "mxn:" summary line per run; fails when any request
+# fails. docs/benchmarks.md records the figures.
+#
+#   bench/api_bench.sh [BUILD_DIR]         default build-bench (falls back to build)
+#
+# Environment: USERS (10000), ITEMS per domain (10000), INTERACTIONS over all domains (1000000),
+# CONNECTIONS (64), THREADS (wrk threads, 2), DURATION (20s), BATCH (interactions per bulk request, 1000),
+# KEEP=1 keeps the temporary folder.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+build="${1:-build-bench}"
+[[ -x "$build/src/cli/mxn" ]] || build=build
+mxn="$root/$build/src/cli/mxn"
+[[ -x "$mxn" ]] || { echo "api_bench: no mxn binary in $build (run make build)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "api_bench: wrk is not installed (scripts/setup installs it)" >&2; exit 1; }
+
+users=${USERS:-10000} items=${ITEMS:-10000} interactions=${INTERACTIONS:-1000000}
+connections=${CONNECTIONS:-64} threads=${THREADS:-2} duration=${DURATION:-20s} batch=${BATCH:-1000}
+
+work=$(mktemp -d /tmp/mxn-api-bench.XXXXXX)
+server=""
+cleanup() {
+  [[ -n "$server" ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  [[ "${KEEP:-0}" == 1 ]] && echo "api_bench: kept $work" || rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=""
+for _ in $(seq 1 50); do  # a loopback port nobody listens on
+  candidate=$((20000 + RANDOM % 40000))
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
+done
+[[ -n "$port" ]] || { echo "api_bench: no free port found" >&2; exit 1; }
+export MXN_WAREHOUSE_PATH="$work/warehouse.duckdb" MXN_MODELS_STORE_DIR="$work/models"
+export MXN_API_HOST=127.0.0.1 MXN_API_PORT=$port MXN_LOG_LEVEL=warn
+export MXN_BENCH_USERS=$users MXN_BENCH_ITEMS=$items MXN_BENCH_BATCH=$batch
+
+echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+echo "== seeding $users users, $items items per domain, $interactions interactions"
+time "$mxn" seed --users "$users" --items "$items" --interactions "$interactions" >/dev/null
+echo "== training every domain (knn, collab, embedding)"
+time "$mxn" train >/dev/null
+
+"$mxn" serve --no-scheduler >"$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 600); do
+  curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "api_bench: server did not start" >&2; exit 1; }
+
+status=0
+run() {  # run NAME SCRIPT CONNECTIONS
+  echo "== $1: wrk -t$threads -c$3 -d$duration --latency -s $2"
+  local out
+  out=$(cd bench/wrk && wrk -t"$threads" -c"$3" -d"$duration" --latency -s "$2" "http://127.0.0.1:$port")
+  echo "$out"
+  grep -q "^mxn: .* failed=0 " <<<"$out" || status=1
+}
+run "POST /recommendations" recommendations.lua "$connections"
+run "POST /interactions" interactions.lua "$connections"
+run "POST /interactions/bulk ($batch per request)" bulk.lua 8
+exit $status
