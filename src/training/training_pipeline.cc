@@ -75,8 +75,7 @@ TrainingPipeline::TrainingPipeline(warehouse::Warehouse& warehouse, engine::Mode
     try {
       text::make_text_encoder(d.models.embedding);
     } catch (const Error& e) {
-      throw Error(e.code(), "domains." + domain + ".models.embedding.model_path: " + e.what(),
-                  "domains." + domain + ".models.embedding.model_path");
+      throw Error(e.code(), e.what(), "domains." + domain + ".models.embedding.model_path");
     }
   }
 }
