@@ -12,23 +12,13 @@ nlohmann::json time_or_null(std::int64_t us) { return us > 0 ? nlohmann::json(fo
 nlohmann::json summary_json(const training::TrainingSummary& s) {
   nlohmann::json models = nlohmann::json::array();
   for (const auto& m : s.models) {
-    const std::string k = std::to_string(m.metrics.k);
     models.push_back({{"model", m.model},
                       {"type", m.type_name},
                       {"status", m.status},
                       {"version", m.version},
                       {"error", m.error.empty() ? nlohmann::json() : nlohmann::json(m.error)},
                       {"seconds", m.seconds},
-                      {"metrics",
-                       {{"k", m.metrics.k},
-                        {"users", m.metrics.users},
-                        {"precision", m.metrics.precision},
-                        {"recall", m.metrics.recall},
-                        {"ndcg", m.metrics.ndcg},
-                        {"map", m.metrics.map},
-                        {"hit_rate", m.metrics.hit_rate},
-                        {"mrr", m.metrics.mrr},
-                        {"coverage", m.metrics.coverage}}}});
+                      {"metrics", training::metrics_json(m.metrics)}});
   }
   return {{"domain", s.domain},
           {"status", s.status},

@@ -48,19 +48,19 @@ nlohmann::json params_json(const std::string& text) {
   return out;
 }
 
-nlohmann::json metrics_json(const eval::Metrics& m) {
-  const std::string k = std::to_string(m.k);
-  return {{"users", m.users},          {"precision@" + k, m.precision}, {"recall@" + k, m.recall},
-          {"ndcg@" + k, m.ndcg},       {"map@" + k, m.map},             {"hit_rate@" + k, m.hit_rate},
-          {"mrr@" + k, m.mrr},         {"coverage", m.coverage}};
-}
-
 std::string new_run_id(const std::string& domain, const std::string& model) {
   static thread_local std::mt19937_64 rng(std::random_device{}());
   return fmt::format("{}-{}-{:x}-{:06x}", domain, model, now_us() / 1000000, rng() & 0xffffff);
 }
 
 }  // namespace
+
+nlohmann::json metrics_json(const eval::Metrics& m) {
+  const std::string k = std::to_string(m.k);
+  return {{"users", m.users},          {"precision@" + k, m.precision}, {"recall@" + k, m.recall},
+          {"ndcg@" + k, m.ndcg},       {"map@" + k, m.map},             {"hit_rate@" + k, m.hit_rate},
+          {"mrr@" + k, m.mrr},         {"coverage", m.coverage}};
+}
 
 TrainingPipeline::TrainingPipeline(warehouse::Warehouse& warehouse, engine::ModelStore& store,
                                    const config::Config& config)

@@ -11,6 +11,7 @@
 // only popularity is fitted and saved for it (no evaluation), so that it is served by popularity.
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,10 @@ struct TrainingSummary {
 
 /// What a caller sees while a run goes on: the model, the iteration and the loss (NaN when none).
 using Progress = std::function<void(const std::string& model, int iteration, int total, double loss)>;
+
+/// Held-out metrics as the model store, the training history and the API show them:
+/// {"users", "precision@K", "recall@K", "ndcg@K", "map@K", "hit_rate@K", "mrr@K", "coverage"}.
+nlohmann::json metrics_json(const eval::Metrics& metrics);
 
 class TrainingPipeline {
  public:

@@ -227,6 +227,9 @@ TEST_F(ApiTest, TrainingStatsTrainAndJobs) {
   auto job = post("/training/train?domain=movies&wait=true", json::object(), 200);
   EXPECT_EQ(job["status"], "succeeded");
   EXPECT_EQ(job["summaries"][0]["domain"], "movies");
+  for (const auto& m : job["summaries"][0]["models"]) {  // the metric keys of /training/stats
+    EXPECT_TRUE(m["metrics"].contains("ndcg@10")) << m.dump();
+  }
   auto queued = post("/training/train?domain=music", json::object(), 202);
   EXPECT_TRUE(queued["job_id"].is_string());
   get("/training/jobs/" + queued["job_id"].get<std::string>());
