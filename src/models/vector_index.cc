@@ -191,10 +191,10 @@ std::vector<ScoredItem> HnswIndex::search(std::span<const float> query, std::siz
   const bool filtering = !exclude.items().empty() || exclude.has_predicate();
   // A search costs about max(ef_search, fetch): with a filter, fetch at least ef_search for free, and enough
   // to survive the listed exclusions even when they are all among the nearest (a user's profile lies among
-  // the items the user already has): one wider search is far cheaper than a second one four times wider.
-  std::size_t fetch = filtering ? std::max({2 * k + 16, k + exclude.items().size() + 16,
-                                            static_cast<std::size_t>(params_.ef_search)})
-                                : k;
+  // the items the user already has): one wider search is cheaper than a second one four times wider. Up to
+  // four times the base, so that thousands of exclusions far from the query do not widen every search.
+  const std::size_t base = std::max(2 * k + 16, static_cast<std::size_t>(params_.ef_search));
+  std::size_t fetch = filtering ? std::max(base, std::min(k + exclude.items().size() + 16, 4 * base)) : k;
   std::vector<ScoredItem> hits;
   for (;;) {
     fetch = std::min(fetch, n_);

@@ -82,8 +82,9 @@ struct HnswParams {
 };
 
 /// Approximate search on an hnswlib inner-product graph. The Debian hnswlib (0.6) has no search-time
-/// filter, so exclusions are applied by over-fetching: max(2k + 16, k + listed exclusions + 16, ef_search)
-/// candidates, then four times as many while fewer than k survive, up to the whole index.
+/// filter, so exclusions are applied by over-fetching: base = max(2k + 16, ef_search), widened to
+/// k + listed exclusions + 16 (at most 4 x base) candidates, then four times as many while fewer than k
+/// survive, up to the whole index.
 class HnswIndex final : public VectorIndex {
  public:
   /// vectors: n x dim row-major (copied into the graph). Error{kInvalidArgument} for a bad dim/size or params.
