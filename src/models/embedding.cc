@@ -74,18 +74,17 @@ void Embedding::fit(const data::InteractionMatrix& interactions, const FitOption
   encoder_ = std::move(staged_encoder_);
   vectors_ = std::move(staged_vectors_);
   staged_vectors_ = {};
-  build_index();
+  find_blanks();
+  index_ = make_vector_index(vectors_.data, vectors_.cols, VectorIndexOptions::from_params(params_));
   if (options.progress) options.progress(1, 1, std::nan(""));
 }
 
-void Embedding::build_index() {
-  const std::size_t dim = vectors_.cols;
+void Embedding::find_blanks() {
   blank_.assign(vectors_.rows, 0);
   for (std::size_t i = 0; i < vectors_.rows; ++i) {
     const auto row = vectors_.row(i);
     blank_[i] = std::all_of(row.begin(), row.end(), [](float x) { return x == 0.0f; }) ? 1 : 0;
   }
-  index_ = make_vector_index(vectors_.data, dim, VectorIndexOptions::from_params(params_));
 }
 
 void Embedding::check_fitted() const {
@@ -163,6 +162,7 @@ void Embedding::save(ModelWriter& out) const {
   b.write<std::uint64_t>(vectors_.rows);
   b.write<std::uint64_t>(vectors_.cols);
   b.write_vector(vectors_.data);
+  index_->save(b);
   out.end();
 }
 
@@ -188,15 +188,16 @@ void Embedding::load(ModelReader& in) {
   vectors.rows = b.read<std::uint64_t>("embedding rows");
   vectors.cols = b.read<std::uint64_t>("embedding cols");
   vectors.data = b.read_vector<float>("embedding vectors");
-  in.end();
   if (vectors.cols != encoder->dim() || vectors.data.size() != vectors.rows * vectors.cols) {
     throw Error(Code::kCorrupt, "embedding vectors do not match their shape or the encoder's dimension");
   }
+  auto index = load_vector_index(b, vectors.data, vectors.cols, VectorIndexOptions::from_params(p));
+  in.end();
   params_ = std::move(p);
   encoder_ = std::move(encoder);
   vectors_ = std::move(vectors);
-  index_.reset();
-  build_index();
+  index_ = std::move(index);
+  find_blanks();
 }
 
 }  // namespace mxn::models

@@ -12,7 +12,8 @@
 // training/item_vectors.h builds them and caches them in the warehouse), then fit() checks them against
 // the matrix (n_items rows) and builds the index; the interactions themselves do not change the vectors.
 // Saved: params, the encoder's name and state (hashing: options and IDF; minilm: its fingerprint, checked
-// against the folder at params.model_path on load) and the vectors; the index is rebuilt on load.
+// against the folder at params.model_path on load), the vectors and the index (an HNSW graph is saved, so a
+// restart serves the same lists at once).
 
 #include <memory>
 #include <string_view>
@@ -61,8 +62,8 @@ class Embedding final : public Recommender {
   std::string_view index_type() const { return index_ ? index_->type_name() : std::string_view(); }
 
  private:
-  /// Builds the index and the blank-item table from vectors_.
-  void build_index();
+  /// The blank-item table from vectors_.
+  void find_blanks();
   void check_fitted() const;
   /// Adds the weighted item vectors of `row` to `profile` (items newer than the model are ignored);
   /// returns the sum of |weight| used.

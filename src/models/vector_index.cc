@@ -9,7 +9,13 @@
 // hnswlib defines non-inline functions in its headers: this must stay the only file that includes it.
 #include <hnswlib/hnswlib.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <exception>
 #include <limits>
 #include <string>
@@ -146,7 +152,33 @@ struct HnswIndex::Graph {
       : space(dim),
         hnsw(&space, n, static_cast<std::size_t>(p.m), static_cast<std::size_t>(p.ef_construction),
              static_cast<std::size_t>(p.seed)) {}
+  Graph(std::size_t dim, const std::string& file) : space(dim), hnsw(&space, file) {}
 };
+
+namespace {
+
+/// A file in the temporary directory, removed when this goes out of scope.
+class TempFile {
+ public:
+  TempFile() {
+    static std::atomic<unsigned> counter{0};
+    path_ = (std::filesystem::temp_directory_path() /
+             ("mxn-hnsw-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".bin"))
+                .string();
+  }
+  ~TempFile() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
 
 HnswIndex::HnswIndex(std::span<const float> vectors, std::size_t dim, HnswParams params)
     : params_(params), dim_(dim), n_(rows_of(vectors.size(), dim)) {
@@ -172,6 +204,50 @@ HnswIndex::HnswIndex(std::span<const float> vectors, std::size_t dim, HnswParams
   }
   if (failure) std::rethrow_exception(failure);
   hnsw.setEf(static_cast<std::size_t>(params_.ef_search));
+}
+
+HnswIndex::HnswIndex(std::size_t n, std::size_t dim, HnswParams params) : params_(params), dim_(dim), n_(n) {
+  params_.validate();
+}
+
+void HnswIndex::save(BinaryWriter& out) const {
+  std::vector<char> bytes;
+  if (graph_) {
+    TempFile file;
+    graph_->hnsw.saveIndex(file.path());
+    std::ifstream in(file.path(), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) throw Error(Code::kInternal, "cannot read back the HNSW graph from " + file.path());
+  }
+  out.write_vector(bytes);
+}
+
+std::unique_ptr<HnswIndex> HnswIndex::load(BinaryReader& in, std::size_t n, std::size_t dim, HnswParams params) {
+  const auto bytes = in.read_vector<char>("hnsw graph");
+  std::unique_ptr<HnswIndex> index(new HnswIndex(n, dim, params));
+  if (n == 0 && bytes.empty()) return index;
+  TempFile file;
+  {
+    std::ofstream out(file.path(), std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) throw Error(Code::kUnavailable, "cannot write the HNSW graph to " + file.path());
+  }
+  try {
+    index->graph_ = std::make_unique<Graph>(dim, file.path());
+  } catch (const std::exception& e) {
+    throw Error(Code::kCorrupt, std::string("bad HNSW graph: ") + e.what());
+  }
+  const auto& hnsw = index->graph_->hnsw;
+  // The file records the size of an element (links, vector, label), not the vector's length itself.
+  const std::size_t stored_dim =
+      (hnsw.size_data_per_element_ - hnsw.size_links_level0_ - sizeof(hnswlib::labeltype)) / sizeof(float);
+  if (hnsw.cur_element_count != n || stored_dim != dim) {
+    throw Error(Code::kCorrupt, "the HNSW graph holds " + std::to_string(hnsw.cur_element_count) + " vectors of " +
+                                    std::to_string(stored_dim) + " values, expected " + std::to_string(n) + " of " +
+                                    std::to_string(dim));
+  }
+  index->graph_->hnsw.setEf(static_cast<std::size_t>(params.ef_search));
+  return index;
 }
 
 HnswIndex::~HnswIndex() = default;
@@ -231,6 +307,13 @@ std::unique_ptr<VectorIndex> make_vector_index(std::vector<float> vectors, std::
   const std::size_t n = rows_of(vectors.size(), dim);
   if (n < options.hnsw_threshold) return std::make_unique<ExactIndex>(std::move(vectors), dim);
   return std::make_unique<HnswIndex>(vectors, dim, options.hnsw);
+}
+
+std::unique_ptr<VectorIndex> load_vector_index(BinaryReader& in, std::vector<float> vectors, std::size_t dim,
+                                               const VectorIndexOptions& options) {
+  const std::size_t n = rows_of(vectors.size(), dim);
+  if (n < options.hnsw_threshold) return std::make_unique<ExactIndex>(std::move(vectors), dim);
+  return HnswIndex::load(in, n, dim, options.hnsw);
 }
 
 }  // namespace mxn::models

@@ -4,7 +4,9 @@
 // vector library: ExactIndex (blocked matrix-vector products, exact top-k) and HnswIndex (hnswlib graph,
 // approximate, for large catalogs), plus make_vector_index() choosing by catalog size.
 // Indices are the item indices of the domain: row i of the vectors is item i. After construction every
-// const method is thread-safe. Neither is saved: an index is rebuilt from the vectors on load.
+// const method is thread-safe. The owner saves the vectors; save() adds what the index needs beyond them
+// (an HNSW graph: rebuilding it would take seconds to minutes at start and, built in parallel, could differ),
+// and load_vector_index() restores the index of make_vector_index() from both.
 
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/binary_io.h"
 #include "core/model_params.h"
 #include "models/item_filter.h"
 #include "models/recommender.h"
@@ -34,6 +37,9 @@ class VectorIndex {
   /// products. Error{kInvalidArgument, field "query"} when the query has the wrong length.
   virtual std::vector<ScoredItem> search(std::span<const float> query, std::size_t k,
                                          const ItemFilter& exclude) const = 0;
+
+  /// Writes what load_vector_index() needs besides the vectors (nothing for exact search).
+  virtual void save(BinaryWriter& out) const = 0;
 
   /// queries: n x dim() row-major; one result list per query, as search() gives it. Parallel (OpenMP).
   virtual std::vector<std::vector<ScoredItem>> search_batch(std::span<const float> queries, std::size_t k,
@@ -61,6 +67,7 @@ class ExactIndex final : public VectorIndex {
   /// Scores chunks of 64 queries with matrix-matrix products over item blocks (in parallel).
   std::vector<std::vector<ScoredItem>> search_batch(std::span<const float> queries, std::size_t k,
                                                     const ItemFilter& exclude) const override;
+  void save(BinaryWriter& /*out*/) const override {}
   /// The vectors, n x dim row-major.
   std::span<const float> vectors() const { return vectors_; }
 
@@ -97,11 +104,17 @@ class HnswIndex final : public VectorIndex {
   std::size_t size() const override { return n_; }
   std::size_t dim() const override { return dim_; }
   std::vector<ScoredItem> search(std::span<const float> query, std::size_t k, const ItemFilter& exclude) const override;
+  /// Writes the graph (hnswlib's own format, through a temporary file: hnswlib writes files only).
+  void save(BinaryWriter& out) const override;
+  /// A graph written by save() for n vectors of `dim`; Error{kCorrupt} when it does not match.
+  static std::unique_ptr<HnswIndex> load(BinaryReader& in, std::size_t n, std::size_t dim, HnswParams params);
   /// Changes ef_search. Not thread-safe: no search may run at the same time.
   void set_ef_search(int ef_search);
   const HnswParams& params() const { return params_; }
 
  private:
+  HnswIndex(std::size_t n, std::size_t dim, HnswParams params);  // empty, for load()
+
   struct Graph;
   std::unique_ptr<Graph> graph_;
   HnswParams params_;
@@ -118,6 +131,9 @@ struct VectorIndexOptions {
 
 /// ExactIndex when n < options.hnsw_threshold, else HnswIndex. vectors: n x dim row-major.
 std::unique_ptr<VectorIndex> make_vector_index(std::vector<float> vectors, std::size_t dim,
+                                               const VectorIndexOptions& options);
+/// The index make_vector_index() made for the same vectors and options, restored from what its save() wrote.
+std::unique_ptr<VectorIndex> load_vector_index(BinaryReader& in, std::vector<float> vectors, std::size_t dim,
                                                const VectorIndexOptions& options);
 
 }  // namespace mxn::models

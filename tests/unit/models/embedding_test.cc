@@ -151,6 +151,23 @@ TEST_F(EmbeddingTest, SavedModelKeepsItsEncoderAndAnswersQueriesTheSame) {
             model_->recommend_for_query({}, "a starship in orbit", 5, {}));
 }
 
+TEST_F(EmbeddingTest, AHnswModelLoadsWithItsGraph) {
+  EmbeddingParams hnsw;
+  hnsw.hnsw_threshold = 1;
+  const auto model = fitted(hnsw);
+  std::stringstream buffer;
+  ModelWriter writer(buffer, 7);
+  model->save(writer);
+  ModelReader reader(buffer, 7);
+  Embedding loaded;
+  loaded.load(reader);
+  EXPECT_EQ(loaded.index_type(), "hnsw");
+  const std::vector<ItemIndex> items{3};
+  const std::vector<float> weights{1};
+  EXPECT_EQ(loaded.recommend_for_query({items, weights}, "paris", 5, ItemFilter(items)),
+            model->recommend_for_query({items, weights}, "paris", 5, ItemFilter(items)));
+}
+
 TEST(EmbeddingPreconditions, ContentMustMatchTheEncoderAndTheMatrix) {
   Embedding model;
   EXPECT_THROW(model.fit(data::InteractionMatrix::from_triplets({}, 1, 2), {}), Error);  // no content

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <sstream>
 
 #include "core/error.h"
 #include "random_vectors.h"
@@ -226,6 +227,46 @@ TEST(HnswIndexTest, EmptyIndexAndBadParams) {
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_EQ(e.problems().size(), 2u);
+  }
+}
+
+TEST(VectorIndexFactoryTest, ASavedIndexLoadsAsTheSameIndex) {
+  // A parallel build depends on thread scheduling: only the saved graph reproduces its answers.
+  const std::size_t dim = 24;
+  const auto v = isotropic_unit_vectors(3000, dim, 16);
+  const auto queries = isotropic_unit_vectors(20, dim, 17);
+  for (const std::size_t threshold : {std::size_t{100}, std::size_t{100000}}) {
+    VectorIndexOptions options;
+    options.hnsw_threshold = threshold;
+    options.hnsw.ef_search = 20;  // low, so that a different graph would answer differently
+    const auto built = make_vector_index(v, dim, options);
+    std::stringstream buffer;
+    BinaryWriter writer(buffer);
+    built->save(writer);
+    BinaryReader reader(buffer);
+    const auto loaded = load_vector_index(reader, v, dim, options);
+    EXPECT_EQ(loaded->type_name(), built->type_name());
+    EXPECT_EQ(loaded->size(), 3000u);
+    for (std::size_t q = 0; q < 20; ++q) {
+      const std::span<const float> query(queries.data() + q * dim, dim);
+      EXPECT_EQ(loaded->search(query, 10, ItemFilter{}), built->search(query, 10, ItemFilter{})) << "query " << q;
+    }
+  }
+}
+
+TEST(VectorIndexFactoryTest, AGraphForOtherVectorsIsRefused) {
+  VectorIndexOptions options;
+  options.hnsw_threshold = 1;
+  const auto built = make_vector_index(isotropic_unit_vectors(200, 8, 18), 8, options);
+  std::stringstream buffer;
+  BinaryWriter writer(buffer);
+  built->save(writer);
+  BinaryReader reader(buffer);
+  try {
+    load_vector_index(reader, isotropic_unit_vectors(200, 16, 18), 16, options);
+    FAIL() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Code::kCorrupt);
   }
 }
 
