@@ -64,7 +64,7 @@ struct EmbeddingParams {
   int dim = 384;                    // hashing encoder output size (minilm: from the model)
   std::string model_path;           // minilm: sentence-transformers model folder
   double query_weight = 0.5;        // blend of query_text vector vs history vector
-  int hnsw_threshold = 50000;       // exact search below this catalog size, HNSW at or above
+  int hnsw_threshold = 5000;        // exact search below this catalog size, HNSW at or above
   int hnsw_m = 16;
   int hnsw_ef_construction = 200;
   int hnsw_ef_search = 100;

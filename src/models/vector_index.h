@@ -123,7 +123,7 @@ class HnswIndex final : public VectorIndex {
 };
 
 struct VectorIndexOptions {
-  std::size_t hnsw_threshold = 50000;  // exact below this many items, HNSW at or above
+  std::size_t hnsw_threshold = 5000;  // exact below this many items, HNSW at or above
   HnswParams hnsw;
   /// From domains.<d>.models.embedding (hnsw_threshold, hnsw_m, hnsw_ef_construction, hnsw_ef_search).
   static VectorIndexOptions from_params(const EmbeddingParams& params);

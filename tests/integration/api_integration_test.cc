@@ -233,7 +233,8 @@ TEST_F(ApiTest, TrainingStatsTrainAndJobs) {
   auto queued = post("/training/train?domain=music", json::object(), 202);
   EXPECT_TRUE(queued["job_id"].is_string());
   get("/training/jobs/" + queued["job_id"].get<std::string>());
-  for (const auto& m : get("/training/stats?domain=movies")["domains"][0]["models"]) {
+  const json after = get("/training/stats?domain=movies");  // a named value: the loop below outlives a temporary
+  for (const auto& m : after["domains"][0]["models"]) {
     if (m["model"] == "knn") {
       EXPECT_EQ(m["version"], version + 1);
     }
