@@ -85,6 +85,7 @@ void Embedding::find_blanks() {
     const auto row = vectors_.row(i);
     blank_[i] = std::all_of(row.begin(), row.end(), [](float x) { return x == 0.0f; }) ? 1 : 0;
   }
+  any_blank_ = std::find(blank_.begin(), blank_.end(), 1) != blank_.end();
 }
 
 void Embedding::check_fitted() const {
@@ -107,7 +108,7 @@ double Embedding::add_row(const data::SparseRow& row, std::vector<float>& profil
 std::vector<ScoredItem> Embedding::search(std::vector<float> profile, std::size_t k,
                                           const ItemFilter& exclude) const {
   if (k == 0 || !normalize(profile)) return {};
-  if (std::find(blank_.begin(), blank_.end(), 1) == blank_.end()) return index_->search(profile, k, exclude);
+  if (!any_blank_) return index_->search(profile, k, exclude);
   ItemFilter with_blanks(std::vector<ItemIndex>(exclude.items().begin(), exclude.items().end()));
   with_blanks.with_predicate(
       [&](ItemIndex i) { return blank_[static_cast<std::size_t>(i)] != 0 || exclude.excludes(i); });

@@ -62,7 +62,7 @@ class Embedding final : public Recommender {
   std::string_view index_type() const { return index_ ? index_->type_name() : std::string_view(); }
 
  private:
-  /// The blank-item table from vectors_.
+  /// The blank-item table (and any_blank_) from vectors_.
   void find_blanks();
   void check_fitted() const;
   /// Adds the weighted item vectors of `row` to `profile` (items newer than the model are ignored);
@@ -78,6 +78,7 @@ class Embedding final : public Recommender {
   text::EmbeddingMatrix staged_vectors_;
   std::unique_ptr<VectorIndex> index_;
   std::vector<char> blank_;  // per item: 1 when its vector is all zeros (no text)
+  bool any_blank_ = false;   // some item is blank: searches must filter them out
 };
 
 }  // namespace mxn::models
