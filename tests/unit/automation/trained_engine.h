@@ -1,6 +1,7 @@
 #pragma once
 // A seeded warehouse, trained once, served by a started RecommendationEngine: what the automation tests
-// run against. Small on purpose (fast item-KNN + a tiny ALS) so that a suite sets it up in about a second.
+// run against. Small on purpose (fast_config(): item-KNN, a tiny ALS, embedding) so that a suite sets it up in
+// about a second.
 
 #include <memory>
 #include <set>
@@ -15,16 +16,6 @@
 
 namespace mxn::testing {
 
-inline config::Config fast_automation_config() {
-  config::Config c;
-  for (auto& [name, d] : c.domains) {
-    d.models.enabled = {"knn", "collab", "embedding"};
-    d.models.collab.als.factors = 8;
-    d.models.collab.als.iterations = 4;
-  }
-  return c;
-}
-
 struct TrainedEngine {
   SeededWarehouse seeded;
   engine::ModelStore store;
@@ -32,7 +23,7 @@ struct TrainedEngine {
   engine::RecommendationEngine engine;
 
   explicit TrainedEngine(const data::SeedOptions& options)
-      : seeded(options, fast_automation_config()),
+      : seeded(options, fast_config()),
         store(seeded.config.models.store_dir, 2),
         pipeline(*seeded.warehouse, store, seeded.config),
         engine(*seeded.warehouse, store, seeded.config) {
