@@ -199,6 +199,24 @@ double loss_explicit(const AlsRow& row, float lambda, const float* x) {
   return loss;
 }
 
+/// Calls f.template operator()<K>() with K = k for the factor counts that have unrolled kernels (16, 32,
+/// 64, 128) and K = 0 (the count read at run time) for any other.
+template <class F>
+decltype(auto) with_factor_count(int k, F&& f) {
+  switch (k) {
+    case 16:
+      return f.template operator()<16>();
+    case 32:
+      return f.template operator()<32>();
+    case 64:
+      return f.template operator()<64>();
+    case 128:
+      return f.template operator()<128>();
+    default:
+      return f.template operator()<0>();
+  }
+}
+
 /// Solves a x = b reading only the lower triangle of a.
 void solve_dense(Eigen::MatrixXd& a, Eigen::VectorXd& b, float* x) {
   Eigen::LLT<Eigen::MatrixXd> llt(a);
@@ -216,71 +234,19 @@ void solve_dense(Eigen::MatrixXd& a, Eigen::VectorXd& b, float* x) {
 
 void als_cg_implicit(const AlsRow& row, const float* gram, float alpha, int steps, float* x,
                      std::vector<float>& work) {
-#define MXN_CALL(K) cg_implicit<K>(row, gram, alpha, steps, x, work)
-  switch (row.k) {
-    case 16:
-      return MXN_CALL(16);
-    case 32:
-      return MXN_CALL(32);
-    case 64:
-      return MXN_CALL(64);
-    case 128:
-      return MXN_CALL(128);
-    default:
-      return MXN_CALL(0);
-  }
-#undef MXN_CALL
+  with_factor_count(row.k, [&]<int K>() { cg_implicit<K>(row, gram, alpha, steps, x, work); });
 }
 
 void als_cg_explicit(const AlsRow& row, float lambda, int steps, float* x, std::vector<float>& work) {
-#define MXN_CALL(K) cg_explicit<K>(row, lambda, steps, x, work)
-  switch (row.k) {
-    case 16:
-      return MXN_CALL(16);
-    case 32:
-      return MXN_CALL(32);
-    case 64:
-      return MXN_CALL(64);
-    case 128:
-      return MXN_CALL(128);
-    default:
-      return MXN_CALL(0);
-  }
-#undef MXN_CALL
+  with_factor_count(row.k, [&]<int K>() { cg_explicit<K>(row, lambda, steps, x, work); });
 }
 
 double als_loss_implicit(const AlsRow& row, const float* gram, float alpha, const float* x) {
-#define MXN_CALL(K) loss_implicit<K>(row, gram, alpha, x)
-  switch (row.k) {
-    case 16:
-      return MXN_CALL(16);
-    case 32:
-      return MXN_CALL(32);
-    case 64:
-      return MXN_CALL(64);
-    case 128:
-      return MXN_CALL(128);
-    default:
-      return MXN_CALL(0);
-  }
-#undef MXN_CALL
+  return with_factor_count(row.k, [&]<int K>() { return loss_implicit<K>(row, gram, alpha, x); });
 }
 
 double als_loss_explicit(const AlsRow& row, float lambda, const float* x) {
-#define MXN_CALL(K) loss_explicit<K>(row, lambda, x)
-  switch (row.k) {
-    case 16:
-      return MXN_CALL(16);
-    case 32:
-      return MXN_CALL(32);
-    case 64:
-      return MXN_CALL(64);
-    case 128:
-      return MXN_CALL(128);
-    default:
-      return MXN_CALL(0);
-  }
-#undef MXN_CALL
+  return with_factor_count(row.k, [&]<int K>() { return loss_explicit<K>(row, lambda, x); });
 }
 
 // The exact solves gather the row's factor vectors into one matrix and form the Gram part with one
