@@ -64,36 +64,39 @@ void mark_random(std::vector<std::uint8_t>& to_test, std::size_t begin, std::siz
   }
 }
 
+/// The split that `mark(to_test, u, begin, n)` chooses row by row, for every user with at least two entries
+/// (entries [begin, begin + n) of the CSR arrays); `mark` flags test entries and leaves one in train.
+template <class Mark>
+Split split_rows(const InteractionMatrix& matrix, Mark&& mark) {
+  std::vector<std::uint8_t> to_test(matrix.nnz(), 0);
+  const auto& ptr = matrix.row_ptr();
+  for (UserIndex u = 0; u < matrix.n_users(); ++u) {
+    const auto begin = static_cast<std::size_t>(ptr[static_cast<std::size_t>(u)]);
+    const auto n = static_cast<std::size_t>(ptr[static_cast<std::size_t>(u) + 1]) - begin;
+    if (n >= 2) mark(to_test, u, begin, n);
+  }
+  return assemble(matrix, to_test);
+}
+
 }  // namespace
 
 Split split_random_holdout(const InteractionMatrix& matrix, double test_fraction, std::uint64_t seed) {
   if (!(test_fraction >= 0 && test_fraction < 1)) {
     throw Error(Code::kInvalidArgument, "must be in [0, 1)", "test_fraction");
   }
-  std::vector<std::uint8_t> to_test(matrix.nnz(), 0);
-  const auto& ptr = matrix.row_ptr();
-  for (UserIndex u = 0; u < matrix.n_users(); ++u) {
-    const auto begin = static_cast<std::size_t>(ptr[static_cast<std::size_t>(u)]);
-    const auto n = static_cast<std::size_t>(ptr[static_cast<std::size_t>(u) + 1]) - begin;
-    if (n < 2) continue;
+  return split_rows(matrix, [&](std::vector<std::uint8_t>& to_test, UserIndex u, std::size_t begin, std::size_t n) {
     Rng rng(seed, static_cast<std::uint64_t>(u));
     auto count = static_cast<std::size_t>(std::floor(test_fraction * static_cast<double>(n) + rng.uniform()));
     count = std::min(count, n - 1);
     mark_random(to_test, begin, n, count, rng);
-  }
-  return assemble(matrix, to_test);
+  });
 }
 
 Split split_temporal(const InteractionMatrix& matrix, int n_last) {
   if (n_last < 1) throw Error(Code::kInvalidArgument, "must be >= 1", "n_last");
-  std::vector<std::uint8_t> to_test(matrix.nnz(), 0);
-  const auto& ptr = matrix.row_ptr();
   const auto& ts = matrix.row_timestamps();
   std::vector<std::uint32_t> order;
-  for (UserIndex u = 0; u < matrix.n_users(); ++u) {
-    const auto begin = static_cast<std::size_t>(ptr[static_cast<std::size_t>(u)]);
-    const auto n = static_cast<std::size_t>(ptr[static_cast<std::size_t>(u) + 1]) - begin;
-    if (n < 2) continue;
+  return split_rows(matrix, [&](std::vector<std::uint8_t>& to_test, UserIndex, std::size_t begin, std::size_t n) {
     const auto count = std::min(static_cast<std::size_t>(n_last), n - 1);
     order.resize(n);
     std::iota(order.begin(), order.end(), 0u);
@@ -103,21 +106,14 @@ Split split_temporal(const InteractionMatrix& matrix, int n_last) {
       return ta != tb ? ta > tb : a > b;
     });
     for (std::size_t k = 0; k < count; ++k) to_test[begin + order[k]] = 1;
-  }
-  return assemble(matrix, to_test);
+  });
 }
 
 Split split_leave_one_out(const InteractionMatrix& matrix, std::uint64_t seed) {
-  std::vector<std::uint8_t> to_test(matrix.nnz(), 0);
-  const auto& ptr = matrix.row_ptr();
-  for (UserIndex u = 0; u < matrix.n_users(); ++u) {
-    const auto begin = static_cast<std::size_t>(ptr[static_cast<std::size_t>(u)]);
-    const auto n = static_cast<std::size_t>(ptr[static_cast<std::size_t>(u) + 1]) - begin;
-    if (n < 2) continue;
+  return split_rows(matrix, [&](std::vector<std::uint8_t>& to_test, UserIndex u, std::size_t begin, std::size_t n) {
     Rng rng(seed, static_cast<std::uint64_t>(u));
     to_test[begin + rng.below(static_cast<std::uint32_t>(n))] = 1;
-  }
-  return assemble(matrix, to_test);
+  });
 }
 
 }  // namespace mxn::data
