@@ -16,8 +16,8 @@
 namespace mxn::tracking {
 namespace {
 
-using testing::label;
 using testing::make_interaction;
+using testing::numbered;
 using testing::scalar;
 
 class BehaviorTrackerTest : public ::testing::Test {
@@ -93,7 +93,7 @@ TEST_F(BehaviorTrackerTest, InvalidInteractionIsRejectedWithItsFieldsAndNotWritt
 
 TEST_F(BehaviorTrackerTest, TrackManyCommitsInOneTransactionAndReturnsIdsInOrder) {
   std::vector<Interaction> batch;
-  for (int i = 0; i < 500; ++i) batch.push_back(make_interaction(label("u", i % 10), "music", label("s", i), "play"));
+  for (int i = 0; i < 500; ++i) batch.push_back(make_interaction(numbered("u", i % 10), "music", numbered("s", i), "play"));
   const auto commits_before = tracker_.commits();
   auto ids = tracker_.track_many(batch);
   ASSERT_EQ(ids.size(), 500u);
@@ -182,12 +182,12 @@ TEST_F(BehaviorTrackerTest, SixteenConcurrentWritersLoseNothingAndShareTransacti
         try {
           if (i % 10 == 9) {
             std::vector<Interaction> pair = {
-                make_interaction(label("user", t), "movies", label("batch-a-", t * 1000 + i), "view"),
-                make_interaction(label("user", t), "movies", label("batch-b-", t * 1000 + i), "like")};
+                make_interaction(numbered("user", t), "movies", numbered("batch-a-", t * 1000 + i), "view"),
+                make_interaction(numbered("user", t), "movies", numbered("batch-b-", t * 1000 + i), "like")};
             auto got = tracker_.track_many(pair);
             ids[t].insert(ids[t].end(), got.begin(), got.end());
           } else {
-            ids[t].push_back(tracker_.track_view(label("user", t), "movies", label("item-", t * 1000 + i)));
+            ids[t].push_back(tracker_.track_view(numbered("user", t), "movies", numbered("item-", t * 1000 + i)));
           }
         } catch (const std::exception&) {
           ++failures;
@@ -211,7 +211,7 @@ TEST_F(BehaviorTrackerTest, SixteenConcurrentWritersLoseNothingAndShareTransacti
   // Each id the tracker returned is the row it wrote.
   for (int t = 0; t < kThreads; ++t) {
     std::string sql = "SELECT count(*) FROM user_interactions WHERE user_id = '";
-    sql += label("user", t);
+    sql += numbered("user", t);
     sql += "' AND id IN (";
     for (std::size_t i = 0; i < ids[t].size(); ++i) {
       if (i > 0) sql += ',';
@@ -236,7 +236,7 @@ TEST_F(BehaviorTrackerTest, CommitFailureReachesEveryCallerAndNothingIsAcknowled
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       try {
-        tracker_.track_view(label("u", t), "movies", "m1");
+        tracker_.track_view(numbered("u", t), "movies", "m1");
       } catch (const Error& e) {
         if (std::string(e.what()).find("users") != std::string::npos) ++errors;
       }
@@ -252,7 +252,7 @@ TEST_F(BehaviorTrackerTest, LargestTransactionFollowsMaxBatchRows) {
   small.max_batch_rows = 3;
   BehaviorTracker tracker(warehouse_, interactions_, testing::tracking_domains(), small);
   std::vector<Interaction> five;
-  for (int i = 0; i < 5; ++i) five.push_back(make_interaction("ann", "movies", label("m", i), "view"));
+  for (int i = 0; i < 5; ++i) five.push_back(make_interaction("ann", "movies", numbered("m", i), "view"));
   const auto before = tracker.commits();
   auto ids = tracker.track_many(five);  // larger than the limit: written alone, still atomically
   EXPECT_EQ(ids.size(), 5u);

@@ -4,7 +4,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "core/config.h"
 #include "core/interaction.h"
@@ -34,13 +33,6 @@ inline Interaction make_interaction(std::string user, std::string domain, std::s
   i.timestamp_us = timestamp_us;
   i.metadata = std::move(metadata);
   return i;
-}
-
-/// prefix + n, built without operator+ (GCC 12 warns falsely on "x" + std::string at -O3).
-inline std::string label(std::string_view prefix, long long n) {
-  std::string out(prefix);
-  out.append(std::to_string(n));
-  return out;
 }
 
 }  // namespace mxn::testing
