@@ -1,4 +1,5 @@
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <cctype>
@@ -21,6 +22,10 @@ class HttplibServer final : public HttpServer {
     server_.set_payload_max_length(options.max_body_bytes);
     server_.set_keep_alive_timeout(options.keep_alive_seconds);
     server_.set_keep_alive_max_count(static_cast<std::size_t>(options.keep_alive_max_requests));
+    server_.set_socket_options([this](socket_t sock) {
+      httplib::default_socket_options(sock);
+      listen_socket_ = sock;
+    });
   }
 
   int bind(const std::string& host, int port) override {
@@ -29,6 +34,10 @@ class HttplibServer final : public HttpServer {
       throw Error(Code::kUnavailable, "cannot listen on " + host + ":" + std::to_string(port) +
                                           " (address in use or not available)", "api.port");
     }
+    // The Debian library listens with a backlog of 5 (compiled in): a burst of new connections overflows
+    // it, and each dropped SYN waits a second for its retransmit. Listening again sets the backlog (the
+    // kernel caps it at net.core.somaxconn).
+    ::listen(listen_socket_, SOMAXCONN);
     return bound;
   }
 
@@ -86,6 +95,7 @@ class HttplibServer final : public HttpServer {
   HttpServerOptions options_;
   HttpHandlers handlers_;
   httplib::Server server_;
+  socket_t listen_socket_ = -1;  // set when the server creates its socket
   std::atomic<bool> serving_{false};
   std::atomic<bool> stopping_{false};
 };
