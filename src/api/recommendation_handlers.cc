@@ -27,9 +27,13 @@ Response post_recommendations(Services& s, const Request& r) {
   const auto recs = s.engine.recommend(request);
   const std::int64_t now = now_us();
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& item : recs.items) items.push_back(item_json(item));
+  nlohmann::json served = nlohmann::json::array();  // the record keeps what was served, in order, and its score
+  for (const auto& item : recs.items) {
+    items.push_back(item_json(item));
+    served.push_back({{"item_id", item.item_id}, {"score", item.score}});
+  }
   s.served.record({.user_id = recs.user_id, .domain = recs.domain, .generated_at_us = now,
-                   .model_types = recs.models_used, .items = items.dump()});
+                   .model_types = recs.models_used, .items = served.dump()});
   return json_response(200, {{"user_id", recs.user_id},
                              {"domain", recs.domain},
                              {"generated_at", format_iso8601(now)},

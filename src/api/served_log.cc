@@ -23,6 +23,7 @@ ServedLog::~ServedLog() {
 }
 
 void ServedLog::record(warehouse::RecommendationRecord record) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     if (pending_.size() >= kMaxPending) {
@@ -32,13 +33,17 @@ void ServedLog::record(warehouse::RecommendationRecord record) {
     }
     pending_.push_back(std::move(record));
     ++enqueued_;
+    // The writer waits for the first list, then for a full batch (or its delay): other records need no call.
+    wake = pending_.size() == 1 || pending_.size() == kMaxBatch;
   }
-  changed_.notify_all();
+  if (wake) changed_.notify_all();
 }
 
 void ServedLog::flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = enqueued_;
+  flush_target_ = std::max(flush_target_, target);
+  changed_.notify_all();
   changed_.wait(lock, [&] { return written_ >= target; });
 }
 
@@ -53,7 +58,10 @@ void ServedLog::run() {
   for (;;) {
     changed_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
     if (pending_.empty() && stopping_) return;
-    // Everything pending goes in one transaction: under load a commit carries many lists, not one.
+    const auto due = std::chrono::steady_clock::now() + kMaxDelay;
+    changed_.wait_until(lock, due, [&] {
+      return stopping_ || pending_.size() >= kMaxBatch || flush_target_ > written_;
+    });
     const std::size_t n = std::min(pending_.size(), kMaxBatch);
     batch.assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.begin() + static_cast<std::ptrdiff_t>(n)));
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));

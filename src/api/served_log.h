@@ -1,9 +1,12 @@
 #pragma once
 // ServedLog: writes every served recommendation list to the warehouse's `recommendations` table off the
-// request path: requests enqueue, one background thread writes whatever is pending in one transaction (up
-// to kMaxBatch lists). The queue is bounded; when the warehouse cannot keep up, the oldest pending lists
-// are dropped and counted (they are a record, not user data).
+// request path: requests enqueue, one background thread writes what is pending in one transaction (up to
+// kMaxBatch lists) once the oldest has waited kMaxDelay or kMaxBatch are pending, so that under load a
+// commit carries many lists, not a few. flush() and the destructor write at once. The queue is bounded;
+// when the warehouse cannot keep up, the oldest pending lists are dropped and counted (they are a record,
+// not user data).
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -22,6 +25,7 @@ class ServedLog {
  public:
   static constexpr std::size_t kMaxPending = 10000;
   static constexpr std::size_t kMaxBatch = 2048;
+  static constexpr std::chrono::milliseconds kMaxDelay{200};
 
   explicit ServedLog(warehouse::Warehouse& warehouse);
   /// Writes what is pending, then stops.
@@ -44,6 +48,7 @@ class ServedLog {
   std::uint64_t dropped_ = 0;
   std::uint64_t enqueued_ = 0;
   std::uint64_t written_ = 0;
+  std::uint64_t flush_target_ = 0;  // flush() wants everything up to here written now
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -76,7 +76,7 @@ struct RecommendationRecord {
   std::string domain;
   std::int64_t generated_at_us = 0;
   std::vector<std::string> model_types;
-  std::string items;  // JSON array text: [{"item_id": ..., "score": ..., ...}, ...]
+  std::string items;  // JSON array text, best first: [{"item_id": ..., "score": ...}, ...]
 };
 
 /// One row of training_history. Written when a run starts and again when it ends (same run_id).
