@@ -1,10 +1,12 @@
 #pragma once
-// ItemFilter: the items a recommend() call must never return: a sorted set of item indices (typically
-// the user's seen items) plus an optional predicate (e.g. "not in stock", "not in this genre").
-// Cheap to query; models call excludes() only for items that would otherwise enter the result.
+// ItemFilter: the items a recommend() call must never return: a set of item indices (typically the user's
+// seen items; kept sorted, and as a bitmap up to the largest for a constant-time test) plus an optional
+// predicate (e.g. "not in stock", "not in this genre"). Models call excludes() only for items that would
+// otherwise enter the result.
 // The predicate is called from the thread running recommend(); it must be safe to call concurrently
 // if the same filter is shared between threads.
 
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <vector>
@@ -33,6 +35,7 @@ class ItemFilter {
 
  private:
   std::vector<ItemIndex> items_;
+  std::vector<std::uint64_t> bits_;  // bit i set: item i is in items_
   std::function<bool(ItemIndex)> predicate_;
 };
 

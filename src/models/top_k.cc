@@ -2,44 +2,51 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <limits>
 
 namespace mxn::models {
 
 namespace {
 
-/// a ranks before b.
-inline bool better(const ScoredItem& a, const ScoredItem& b) {
-  return a.score > b.score || (a.score == b.score && a.item < b.item);
-}
-
-/// Keeps the k best seen so far in a heap whose top is the worst of them.
+/// Keeps the k best offered so far. Items that would enter are collected in a buffer of up to 2k; when it
+/// is full, a selection (nth_element) keeps the k best and their worst becomes the bar a new item must
+/// pass. Linear in the number of offers whatever their order, and an offer below the bar costs one compare.
 class Selector {
  public:
   Selector(std::size_t k, const ItemFilter& exclude, std::size_t expected) : k_(k), exclude_(exclude) {
-    heap_.reserve(std::min(k, expected));
+    kept_.reserve(std::min(2 * k, expected));
   }
   void offer(ItemIndex item, float score) {
     if (std::isnan(score)) return;
     const ScoredItem candidate{item, score};
-    if (heap_.size() == k_ && !better(candidate, heap_.front())) return;
+    if (bounded_ && !ranks_before(candidate, bar_)) return;
     if (exclude_.excludes(item)) return;
-    if (heap_.size() == k_) {
-      std::pop_heap(heap_.begin(), heap_.end(), better);
-      heap_.back() = candidate;
-    } else {
-      heap_.push_back(candidate);
-    }
-    std::push_heap(heap_.begin(), heap_.end(), better);
+    kept_.push_back(candidate);
+    if (kept_.size() == 2 * k_) keep_best();
   }
+  /// True once some item is the bar: nothing that ranks after it can enter.
+  bool bounded() const { return bounded_; }
+  float bar_score() const { return bar_.score; }
   std::vector<ScoredItem> take() {
-    std::sort_heap(heap_.begin(), heap_.end(), better);
-    return std::move(heap_);
+    if (kept_.size() > k_) keep_best();
+    std::sort(kept_.begin(), kept_.end(), ranks_before);
+    return std::move(kept_);
   }
 
  private:
+  void keep_best() {
+    std::nth_element(kept_.begin(), kept_.begin() + static_cast<std::ptrdiff_t>(k_ - 1), kept_.end(), ranks_before);
+    kept_.resize(k_);
+    bar_ = kept_.back();
+    bounded_ = true;
+  }
+
   std::size_t k_;
   const ItemFilter& exclude_;
-  std::vector<ScoredItem> heap_;
+  std::vector<ScoredItem> kept_;
+  bool bounded_ = false;
+  ScoredItem bar_;
 };
 
 }  // namespace
@@ -47,7 +54,37 @@ class Selector {
 std::vector<ScoredItem> top_k(std::span<const float> scores, std::size_t k, const ItemFilter& exclude) {
   if (k == 0) return {};
   Selector selector(k, exclude, scores.size());
-  for (std::size_t i = 0; i < scores.size(); ++i) selector.offer(static_cast<ItemIndex>(i), scores[i]);
+  constexpr std::size_t kBlock = 16;
+  const std::size_t blocks = scores.size() / kBlock;
+  const std::size_t listed = exclude.items().size();
+  // Block-maximum pruning. With m the (k + listed exclusions)-th largest block maximum, at least that many
+  // items score >= m, so at least k of them are not excluded, and a block whose maximum is below m holds no
+  // item of the result: only the blocks reaching m are offered. (A predicate may exclude any number of
+  // items, so with one every item is offered.)
+  if (exclude.has_predicate() || blocks <= k + listed) {
+    for (std::size_t i = 0; i < scores.size(); ++i) selector.offer(static_cast<ItemIndex>(i), scores[i]);
+    return selector.take();
+  }
+  constexpr float kLowest = -std::numeric_limits<float>::infinity();
+  std::vector<float> maxima(blocks);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    float m = kLowest;
+#pragma omp simd reduction(max : m)
+    for (std::size_t j = b * kBlock; j < (b + 1) * kBlock; ++j) {
+      const float v = scores[j];
+      m = std::max(m, v == v ? v : kLowest);  // NaN: ignored
+    }
+    maxima[b] = m;
+  }
+  std::vector<float> order(maxima);
+  const auto rank = static_cast<std::ptrdiff_t>(k + listed - 1);
+  std::nth_element(order.begin(), order.begin() + rank, order.end(), std::greater<>());
+  const float bar = order[static_cast<std::size_t>(rank)];
+  for (std::size_t b = 0; b < blocks; ++b) {
+    if (!(maxima[b] >= bar)) continue;
+    for (std::size_t j = b * kBlock; j < (b + 1) * kBlock; ++j) selector.offer(static_cast<ItemIndex>(j), scores[j]);
+  }
+  for (std::size_t i = blocks * kBlock; i < scores.size(); ++i) selector.offer(static_cast<ItemIndex>(i), scores[i]);
   return selector.take();
 }
 

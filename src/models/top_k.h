@@ -11,6 +11,15 @@
 
 namespace mxn::models {
 
+/// The order of every ranked list: higher score first, ties by lower item index. A function object, so
+/// that the heap and sort algorithms it is passed to inline it.
+struct RanksBefore {
+  bool operator()(const ScoredItem& a, const ScoredItem& b) const {
+    return a.score > b.score || (a.score == b.score && a.item < b.item);
+  }
+};
+inline constexpr RanksBefore ranks_before{};
+
 /// scores: one per item (index = item). Excluded items are checked only when they would enter the result.
 std::vector<ScoredItem> top_k(std::span<const float> scores, std::size_t k, const ItemFilter& exclude);
 

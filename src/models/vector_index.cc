@@ -32,10 +32,6 @@ using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::
 constexpr std::size_t kBlockRows = 4096;     // items per matrix-vector block
 constexpr std::size_t kQueryChunk = 64;      // queries per matrix-matrix product in search_batch
 
-bool better(const ScoredItem& a, const ScoredItem& b) {
-  return a.score > b.score || (a.score == b.score && a.item < b.item);
-}
-
 std::size_t rows_of(std::size_t values, std::size_t dim) {
   if (dim == 0) throw Error(Code::kInvalidArgument, "must be >= 1", "dim");
   if (values % dim != 0) {
@@ -286,7 +282,7 @@ std::vector<ScoredItem> HnswIndex::search(std::span<const float> query, std::siz
     if (hits.size() >= k || fetch >= n_) break;
     fetch *= 4;
   }
-  std::sort(hits.begin(), hits.end(), better);
+  std::sort(hits.begin(), hits.end(), ranks_before);
   if (hits.size() > k) hits.resize(k);
   return hits;
 }

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 
 namespace mxn::models {
 namespace {
@@ -30,6 +32,43 @@ TEST(TopKTest, OverCandidatesOnly) {
   const auto top = top_k_of(candidates, scores, 2, {}, 2);
   const std::vector<ScoredItem> expected{{3, 3.0f}, {1, 1.0f}};
   EXPECT_EQ(top, expected);
+}
+
+// Against a full sort, over score orders that stress the selection (random, ascending, many ties, NaN),
+// with and without listed exclusions and a predicate, for k from 1 to more than the items.
+TEST(TopKTest, MatchesAFullSort) {
+  std::mt19937 rng(5);
+  for (int order = 0; order < 4; ++order) {
+    std::vector<float> scores(5003);
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      switch (order) {
+        case 0: scores[i] = std::uniform_real_distribution<float>(-1, 1)(rng); break;
+        case 1: scores[i] = static_cast<float>(i) * 0.001f; break;
+        case 2: scores[i] = static_cast<float>(rng() % 7); break;
+        default: scores[i] = rng() % 10 == 0 ? std::nanf("") : std::uniform_real_distribution<float>(0, 1)(rng);
+      }
+    }
+    std::vector<ItemIndex> listed;
+    for (int e = 0; e < 40; ++e) listed.push_back(static_cast<ItemIndex>(rng() % scores.size()));
+    for (const bool with_predicate : {false, true}) {
+      ItemFilter filter(listed);
+      if (with_predicate) filter.with_predicate([](ItemIndex i) { return i % 3 == 0; });
+      std::vector<ScoredItem> all;
+      for (std::size_t i = 0; i < scores.size(); ++i) {
+        const auto item = static_cast<ItemIndex>(i);
+        if (!std::isnan(scores[i]) && !filter.excludes(item)) all.push_back({item, scores[i]});
+      }
+      std::sort(all.begin(), all.end(), ranks_before);
+      for (const std::size_t k : {1, 10, 50, 500, 6000}) {
+        auto expected = all;
+        expected.resize(std::min(k, all.size()));
+        EXPECT_EQ(top_k(scores, k, filter), expected) << "order " << order << " k " << k << " predicate " << with_predicate;
+        std::vector<ItemIndex> candidates(scores.size());
+        for (std::size_t i = 0; i < candidates.size(); ++i) candidates[i] = static_cast<ItemIndex>(candidates.size() - 1 - i);
+        EXPECT_EQ(top_k_of(candidates, scores, k, filter), expected) << "order " << order << " k " << k;
+      }
+    }
+  }
 }
 
 TEST(ItemFilterTest, ExcludesSortedItemsAndPredicate) {
