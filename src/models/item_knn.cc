@@ -29,55 +29,39 @@ void ItemKnn::fit(const data::InteractionMatrix& m, const FitOptions& options) {
   fitted_ = false;
   NeighborOptions run;
   run.threads = options.threads;
-  NeighborLists lists = item_neighbors(m, params_, run);
-  ptr_ = std::move(lists.ptr);
-  neighbors_ = std::move(lists.items);
-  similarities_ = std::move(lists.similarities);
+  lists_ = item_neighbors(m, params_, run);
   n_items_ = m.n_items();
   fitted_ = true;
-  log::debug("item_knn.fit", "items", n_items_, "neighbors", neighbors_.size());
+  log::debug("item_knn.fit", "items", n_items_, "neighbors", lists_.items.size());
   if (options.progress) options.progress(1, 1, std::nan(""));
 }
 
-std::span<const ItemIndex> ItemKnn::neighbor_items(ItemIndex item) const {
+void ItemKnn::check_item(ItemIndex item) const {
   if (item < 0 || item >= n_items_)
     throw Error(Code::kNotFound, "no item with index " + std::to_string(item), "item");
-  const auto b = static_cast<std::size_t>(ptr_[static_cast<std::size_t>(item)]);
-  const auto e = static_cast<std::size_t>(ptr_[static_cast<std::size_t>(item) + 1]);
-  return {neighbors_.data() + b, e - b};
+}
+
+std::span<const ItemIndex> ItemKnn::neighbor_items(ItemIndex item) const {
+  check_item(item);
+  return lists_.items_of(item);
 }
 
 std::span<const float> ItemKnn::neighbor_similarities(ItemIndex item) const {
-  if (item < 0 || item >= n_items_)
-    throw Error(Code::kNotFound, "no item with index " + std::to_string(item), "item");
-  const auto b = static_cast<std::size_t>(ptr_[static_cast<std::size_t>(item)]);
-  const auto e = static_cast<std::size_t>(ptr_[static_cast<std::size_t>(item) + 1]);
-  return {similarities_.data() + b, e - b};
+  check_item(item);
+  return lists_.similarities_of(item);
 }
 
 std::vector<ScoredItem> ItemKnn::recommend(const data::SparseRow& row, std::size_t k,
                                            const ItemFilter& exclude) const {
   if (!fitted_) throw Error(Code::kFailedPrecondition, "model 'item_knn' is not fitted");
   row.validate();
-  std::vector<float> scores(static_cast<std::size_t>(n_items_), 0.0f);
-  std::vector<std::uint8_t> seen(static_cast<std::size_t>(n_items_), 0);
-  std::vector<ItemIndex> touched;
-  for (std::size_t q = 0; q < row.size() && row.items[q] < n_items_; ++q) {
-    const float w = row.weights[q];
-    if (w == 0) continue;
-    const auto b = static_cast<std::size_t>(ptr_[static_cast<std::size_t>(row.items[q])]);
-    const auto e = static_cast<std::size_t>(ptr_[static_cast<std::size_t>(row.items[q]) + 1]);
-    for (auto n = b; n < e; ++n) {
-      const auto i = static_cast<std::size_t>(neighbors_[n]);
-      scores[i] += w * similarities_[n];
-      if (!seen[i]) {
-        seen[i] = 1;
-        touched.push_back(neighbors_[n]);
-      }
-    }
+  const auto acc = borrow_neighbor_scores();
+  acc->accumulate(lists_, row);
+  std::vector<ItemIndex> positive;
+  for (ItemIndex i : acc->touched()) {
+    if (acc->scores()[static_cast<std::size_t>(i)] > 0) positive.push_back(i);
   }
-  std::erase_if(touched, [&](ItemIndex i) { return !(scores[static_cast<std::size_t>(i)] > 0); });
-  return top_k_of(touched, scores, k, exclude);
+  return top_k_of(positive, acc->scores(), k, exclude);
 }
 
 std::vector<ScoredItem> ItemKnn::similar_items(ItemIndex item, std::size_t k) const {
@@ -99,9 +83,7 @@ void ItemKnn::save(ModelWriter& out) const {
   b.write<double>(params_.bm25_k1);
   b.write<double>(params_.bm25_b);
   b.write<std::int32_t>(n_items_);
-  b.write_vector(ptr_);
-  b.write_vector(neighbors_);
-  b.write_vector(similarities_);
+  lists_.save(b);
   out.end();
 }
 
@@ -119,21 +101,12 @@ void ItemKnn::load(ModelReader& in) {
   if (!problems.empty())
     throw Error(Code::kCorrupt, "model file holds invalid params: " + std::string(Error(problems).what()));
   const auto n_items = b.read<std::int32_t>("item_knn n_items");
-  auto ptr = b.read_vector<std::int64_t>("item_knn offsets");
-  auto neighbors = b.read_vector<ItemIndex>("item_knn neighbours");
-  auto sims = b.read_vector<float>("item_knn similarities");
+  auto lists = NeighborLists::load(b, n_items, "item_knn");
   in.end();
-  bool ok = n_items >= 0 && ptr.size() == static_cast<std::size_t>(n_items) + 1 && ptr.front() == 0 &&
-            ptr.back() == static_cast<std::int64_t>(neighbors.size()) && sims.size() == neighbors.size();
-  for (std::size_t i = 0; ok && i + 1 < ptr.size(); ++i) ok = ptr[i] <= ptr[i + 1];
-  for (std::size_t q = 0; ok && q < neighbors.size(); ++q) ok = neighbors[q] >= 0 && neighbors[q] < n_items;
-  if (!ok) throw Error(Code::kCorrupt, "item_knn neighbour lists are inconsistent");
 
   params_ = std::move(p);
   n_items_ = n_items;
-  ptr_ = std::move(ptr);
-  neighbors_ = std::move(neighbors);
-  similarities_ = std::move(sims);
+  lists_ = std::move(lists);
   fitted_ = true;
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/model_params.h"
+#include "models/neighbor_lists.h"
 #include "models/recommender.h"
 
 namespace mxn::models {
@@ -45,15 +46,16 @@ class ItemKnn final : public Recommender {
   std::span<const ItemIndex> neighbor_items(ItemIndex item) const;
   std::span<const float> neighbor_similarities(ItemIndex item) const;
   /// Total stored neighbour entries.
-  std::size_t neighbor_count() const { return neighbors_.size(); }
+  std::size_t neighbor_count() const { return lists_.items.size(); }
 
  private:
+  /// Error{kNotFound, field "item"} unless 0 <= item < n_items().
+  void check_item(ItemIndex item) const;
+
   ItemKnnParams params_;
   bool fitted_ = false;
   ItemIndex n_items_ = 0;
-  std::vector<std::int64_t> ptr_ = {0};  // n_items + 1
-  std::vector<ItemIndex> neighbors_;
-  std::vector<float> similarities_;
+  NeighborLists lists_;
 };
 
 }  // namespace mxn::models

@@ -16,15 +16,9 @@
 
 #include "core/model_params.h"
 #include "data/interaction_matrix.h"
+#include "models/neighbor_lists.h"
 
 namespace mxn::models {
-
-/// Sparse n_items x K lists: the neighbours of item i are items[ptr[i] .. ptr[i+1]), best first.
-struct NeighborLists {
-  std::vector<std::int64_t> ptr = {0};
-  std::vector<ItemIndex> items;
-  std::vector<float> similarities;
-};
 
 /// How the kernel runs; the defaults suit production, tests use the knobs to reach every code path.
 struct NeighborOptions {
