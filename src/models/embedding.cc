@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "models/top_k.h"
 #include "text/encoder_factory.h"
 
 namespace mxn::models {
@@ -44,7 +45,7 @@ std::string Embedding::params_text() const {
   }
   s << " query_weight=" << params_.query_weight << " hnsw_threshold=" << params_.hnsw_threshold
     << " hnsw_m=" << params_.hnsw_m << " hnsw_ef_construction=" << params_.hnsw_ef_construction
-    << " hnsw_ef_search=" << params_.hnsw_ef_search;
+    << " hnsw_ef_search=" << params_.hnsw_ef_search << " neighbors=" << params_.neighbors;
   return s.str();
 }
 
@@ -76,6 +77,7 @@ void Embedding::fit(const data::InteractionMatrix& interactions, const FitOption
   staged_vectors_ = {};
   find_blanks();
   index_ = make_vector_index(vectors_.data, vectors_.cols, VectorIndexOptions::from_params(params_));
+  build_neighbors();
   if (options.progress) options.progress(1, 1, std::nan(""));
 }
 
@@ -88,19 +90,51 @@ void Embedding::find_blanks() {
   any_blank_ = std::find(blank_.begin(), blank_.end(), 1) != blank_.end();
 }
 
+void Embedding::build_neighbors() {
+  std::vector<ItemIndex> texts;
+  std::vector<float> queries;
+  for (std::size_t i = 0; i < vectors_.rows; ++i) {
+    if (blank_[i]) continue;
+    texts.push_back(static_cast<ItemIndex>(i));
+    const auto v = vectors_.row(i);
+    queries.insert(queries.end(), v.begin(), v.end());
+  }
+  NeighborLists lists;
+  lists.ptr.assign(vectors_.rows + 1, 0);
+  if (!texts.empty()) {
+    ItemFilter no_blanks;
+    no_blanks.with_predicate([this](ItemIndex i) { return blank_[static_cast<std::size_t>(i)] != 0; });
+    const auto found =
+        index_->search_batch(queries, static_cast<std::size_t>(params_.neighbors) + 1, no_blanks);  // + itself
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < vectors_.rows; ++i) {
+      if (next < texts.size() && static_cast<std::size_t>(texts[next]) == i) {
+        for (const auto& s : found[next]) {
+          lists.items.push_back(s.item);
+          lists.similarities.push_back(s.score);
+        }
+        ++next;
+      }
+      lists.ptr[i + 1] = static_cast<std::int64_t>(lists.items.size());
+    }
+  }
+  neighbors_ = std::move(lists);
+}
+
 void Embedding::check_fitted() const {
   if (!index_) throw Error(Code::kFailedPrecondition, "model 'embedding' is not fitted");
 }
 
-double Embedding::add_row(const data::SparseRow& row, std::vector<float>& profile) const {
+double Embedding::add_row(const data::SparseRow& row, std::vector<float>* profile) const {
   double used = 0;
   for (std::size_t e = 0; e < row.size(); ++e) {
     const auto item = static_cast<std::size_t>(row.items[e]);
     if (item >= vectors_.rows || blank_[item]) continue;  // newer than the model, or no text
     const float w = row.weights[e];
-    const auto v = vectors_.row(item);
-    for (std::size_t c = 0; c < profile.size(); ++c) profile[c] += w * v[c];
     used += std::abs(static_cast<double>(w));
+    if (!profile) continue;
+    const auto v = vectors_.row(item);
+    for (std::size_t c = 0; c < profile->size(); ++c) (*profile)[c] += w * v[c];
   }
   return used;
 }
@@ -119,9 +153,17 @@ std::vector<ScoredItem> Embedding::recommend(const data::SparseRow& row, std::si
                                              const ItemFilter& exclude) const {
   check_fitted();
   row.validate();
-  std::vector<float> profile(vectors_.cols, 0.0f);
-  add_row(row, profile);
-  return search(std::move(profile), k, exclude);
+  const double total_weight = add_row(row, nullptr);
+  if (k == 0 || total_weight == 0) return {};
+  const auto reached = borrow_neighbor_scores();
+  reached->accumulate(neighbors_, row);
+  std::vector<ItemIndex> positive;
+  for (ItemIndex i : reached->touched()) {
+    if (reached->scores()[static_cast<std::size_t>(i)] > 0) positive.push_back(i);
+  }
+  auto best = top_k_of(positive, reached->scores(), k, exclude);
+  for (auto& s : best) s.score = static_cast<float>(s.score / total_weight);
+  return best;
 }
 
 std::vector<ScoredItem> Embedding::recommend_for_query(const data::SparseRow& row, std::string_view query,
@@ -131,7 +173,7 @@ std::vector<ScoredItem> Embedding::recommend_for_query(const data::SparseRow& ro
   std::vector<float> q = encoder_->encode_one(query);
   if (!normalize(q)) return recommend(row, k, exclude);  // an empty query, or one without any feature
   std::vector<float> profile(vectors_.cols, 0.0f);
-  add_row(row, profile);
+  add_row(row, &profile);
   if (!normalize(profile)) return search(std::move(q), k, exclude);
   const auto a = static_cast<float>(params_.query_weight);
   for (std::size_t c = 0; c < profile.size(); ++c) profile[c] = (1 - a) * profile[c] + a * q[c];
@@ -156,7 +198,8 @@ void Embedding::save(ModelWriter& out) const {
   b.write<std::int32_t>(params_.dim);
   b.write_string(params_.model_path);
   b.write<double>(params_.query_weight);
-  for (int v : {params_.hnsw_threshold, params_.hnsw_m, params_.hnsw_ef_construction, params_.hnsw_ef_search}) {
+  for (int v : {params_.hnsw_threshold, params_.hnsw_m, params_.hnsw_ef_construction, params_.hnsw_ef_search,
+                params_.neighbors}) {
     b.write<std::int32_t>(v);
   }
   encoder_->save(b);
@@ -164,11 +207,13 @@ void Embedding::save(ModelWriter& out) const {
   b.write<std::uint64_t>(vectors_.cols);
   b.write_vector(vectors_.data);
   index_->save(b);
+  neighbors_.save(b);
   out.end();
 }
 
 void Embedding::load(ModelReader& in) {
   in.expect(kTypeName, kFormatVersion);
+  const bool has_neighbors = in.header().format_version >= 2;
   auto& b = in.body();
   EmbeddingParams p;
   p.encoder = b.read_string("embedding encoder");
@@ -178,6 +223,7 @@ void Embedding::load(ModelReader& in) {
   for (int* v : {&p.hnsw_threshold, &p.hnsw_m, &p.hnsw_ef_construction, &p.hnsw_ef_search}) {
     *v = b.read<std::int32_t>("embedding hnsw params");
   }
+  if (has_neighbors) p.neighbors = b.read<std::int32_t>("embedding neighbors");
   std::vector<FieldError> problems;
   p.validate("embedding", problems);
   if (!problems.empty()) {
@@ -193,12 +239,19 @@ void Embedding::load(ModelReader& in) {
     throw Error(Code::kCorrupt, "embedding vectors do not match their shape or the encoder's dimension");
   }
   auto index = load_vector_index(b, vectors.data, vectors.cols, VectorIndexOptions::from_params(p));
+  NeighborLists neighbors;
+  if (has_neighbors) neighbors = NeighborLists::load(b, static_cast<ItemIndex>(vectors.rows), "embedding");
   in.end();
   params_ = std::move(p);
   encoder_ = std::move(encoder);
   vectors_ = std::move(vectors);
   index_ = std::move(index);
   find_blanks();
+  if (has_neighbors) {
+    neighbors_ = std::move(neighbors);
+  } else {
+    build_neighbors();
+  }
 }
 
 }  // namespace mxn::models

@@ -2,24 +2,36 @@
 // Embedding: content-based recommendations from the items' text.
 //
 // Every item has a vector: its catalog text encoded by a TextEncoder (L2-normalised; all zeros for an item
-// without text, which is never returned). A user's profile is the interaction-weighted mean of the vectors
-// of the items in the live row (dislikes, with negative weights, subtract), normalised. A free-text query,
-// encoded by the same encoder, is blended in: profile = (1 - query_weight) * user + query_weight * query,
-// normalised; with an empty row the query alone is the profile (pure semantic search). Scores are cosine
-// similarities, found by a VectorIndex: exact below params.hnsw_threshold items, HNSW at or above.
+// without text, which is never returned). Similarity is cosine; a VectorIndex finds nearest vectors: exact
+// below params.hnsw_threshold items, HNSW at or above.
+//
+// History (recommend): content-based item-to-item. At fit time every item gets its params.neighbors nearest
+// items by text (itself included, at similarity 1). A user's score for item j is the weighted mean of the
+// similarities of the row's items to j, over the row items whose list holds j:
+//   score(j) = sum_q w_q cos(q, j) / sum_q |w_q|   (dislikes, with negative weights, subtract)
+// and items with a positive score are ranked, as item-KNN does with co-occurrence neighbours. Each liked item
+// pulls in what reads like it, so a user with several distinct interests gets items near each of them
+// rather than near the average of all of them; serving costs a few thousand additions.
+//
+// Query (recommend_for_query): semantic search. The query, encoded by the same encoder, is blended with the
+// normalised weighted mean of the row's vectors: profile = (1 - query_weight) * user + query_weight * query,
+// normalised (with an empty row, the query alone), and the index returns the items nearest to the profile;
+// scores are cosine similarities. An empty query, or one without any feature, is recommend().
 //
 // The model never reads the catalog: the caller hands it the encoder and the item vectors (set_content();
 // training/item_vectors.h builds them and caches them in the warehouse), then fit() checks them against
-// the matrix (n_items rows) and builds the index; the interactions themselves do not change the vectors.
-// Saved: params, the encoder's name and state (hashing: options and IDF; minilm: its fingerprint, checked
-// against the folder at params.model_path on load), the vectors and the index (an HNSW graph is saved, so a
-// restart serves the same lists at once).
+// the matrix (n_items rows) and builds the index and the neighbour lists; the interactions themselves do not
+// change the vectors. Saved: params, the encoder's name and state (hashing: options and IDF; minilm: its
+// fingerprint, checked against the folder at params.model_path on load), the vectors, the index (an HNSW
+// graph is saved, so a restart serves the same lists at once) and the neighbour lists (format 1 had none:
+// they are rebuilt when such a file is loaded).
 
 #include <memory>
 #include <string_view>
 #include <vector>
 
 #include "core/model_params.h"
+#include "models/neighbor_lists.h"
 #include "models/recommender.h"
 #include "models/vector_index.h"
 #include "text/text_encoder.h"
@@ -29,7 +41,7 @@ namespace mxn::models {
 class Embedding final : public Recommender {
  public:
   static constexpr std::string_view kTypeName = "embedding";
-  static constexpr std::uint32_t kFormatVersion = 1;
+  static constexpr std::uint32_t kFormatVersion = 2;
 
   /// Invalid params are an Error listing every problem, fields named `field_prefix`.<key>.
   explicit Embedding(EmbeddingParams params = {}, std::string_view field_prefix = "embedding");
@@ -64,10 +76,12 @@ class Embedding final : public Recommender {
  private:
   /// The blank-item table (and any_blank_) from vectors_.
   void find_blanks();
+  /// neighbors_ from index_: every non-blank item's nearest non-blank items, itself first.
+  void build_neighbors();
   void check_fitted() const;
-  /// Adds the weighted item vectors of `row` to `profile` (items newer than the model are ignored);
-  /// returns the sum of |weight| used.
-  double add_row(const data::SparseRow& row, std::vector<float>& profile) const;
+  /// The sum of |weight| over the row's items that have text (items newer than the model are ignored);
+  /// when `profile` is given, also adds their weighted vectors to it.
+  double add_row(const data::SparseRow& row, std::vector<float>* profile) const;
   /// The k best items for a profile (normalised here), blank items and `exclude` left out.
   std::vector<ScoredItem> search(std::vector<float> profile, std::size_t k, const ItemFilter& exclude) const;
 
@@ -77,6 +91,7 @@ class Embedding final : public Recommender {
   std::shared_ptr<const text::TextEncoder> staged_encoder_;
   text::EmbeddingMatrix staged_vectors_;
   std::unique_ptr<VectorIndex> index_;
+  NeighborLists neighbors_;  // per item: its nearest items by text (cosine), itself first; none when blank
   std::vector<char> blank_;  // per item: 1 when its vector is all zeros (no text)
   bool any_blank_ = false;   // some item is blank: searches must filter them out
 };

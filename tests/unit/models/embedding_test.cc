@@ -5,12 +5,16 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <memory>
+#include <random>
 #include <set>
 #include <sstream>
 
 #include "core/error.h"
 #include "models/registry.h"
+#include "models/top_k.h"
+#include "random_vectors.h"
 #include "text/hashing_encoder.h"
 
 namespace mxn::models {
@@ -151,6 +155,36 @@ TEST_F(EmbeddingTest, SavedModelKeepsItsEncoderAndAnswersQueriesTheSame) {
             model_->recommend_for_query({}, "a starship in orbit", 5, {}));
 }
 
+// Format 1 (before the neighbour lists) is still read: the lists are rebuilt at load.
+TEST_F(EmbeddingTest, AFormatOneFileLoadsAndRebuildsTheNeighbourLists) {
+  auto encoder = std::make_shared<text::HashingEncoder>(text::HashingEncoderOptions{.dim = 384});
+  encoder->fit(kTexts);
+  const auto vectors = encoder->encode(kTexts);
+  const EmbeddingParams p;
+  std::stringstream buffer;
+  ModelWriter writer(buffer, 7);
+  writer.begin("embedding", 1, "encoder=hashing");
+  auto& b = writer.body();
+  b.write_string(p.encoder);
+  b.write<std::int32_t>(p.dim);
+  b.write_string(p.model_path);
+  b.write<double>(p.query_weight);
+  for (int v : {p.hnsw_threshold, p.hnsw_m, p.hnsw_ef_construction, p.hnsw_ef_search}) b.write<std::int32_t>(v);
+  encoder->save(b);
+  b.write<std::uint64_t>(vectors.rows);
+  b.write<std::uint64_t>(vectors.cols);
+  b.write_vector(vectors.data);  // an exact index saves nothing more
+  writer.end();
+  ModelReader reader(buffer, 7);
+  Embedding loaded;
+  loaded.load(reader);
+  const std::vector<ItemIndex> items{3, 5};
+  const std::vector<float> weights{2, 1};
+  const auto expected = model_->recommend({items, weights}, 4, ItemFilter(items));
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(loaded.recommend({items, weights}, 4, ItemFilter(items)), expected);
+}
+
 TEST_F(EmbeddingTest, AHnswModelLoadsWithItsGraph) {
   EmbeddingParams hnsw;
   hnsw.hnsw_threshold = 1;
@@ -166,6 +200,63 @@ TEST_F(EmbeddingTest, AHnswModelLoadsWithItsGraph) {
   const std::vector<float> weights{1};
   EXPECT_EQ(loaded.recommend_for_query({items, weights}, "paris", 5, ItemFilter(items)),
             model->recommend_for_query({items, weights}, "paris", 5, ItemFilter(items)));
+}
+
+// A history is scored item to item: score(j) = sum_q w_q cos(q, j) / sum_q |w_q| over the row items q that
+// have j among their `neighbors` nearest items by text. Checked against that formula computed by brute force
+// on text-like vectors, with dislikes in the rows.
+TEST(EmbeddingHistory, ScoresAreTheWeightedMeanSimilarityOverNeighbourLists) {
+  constexpr std::size_t kItems = 2000, kDim = 32, kK = 20;
+  constexpr int kNeighbors = 25;
+  const auto vectors = testing::low_rank_unit_vectors(kItems, kDim, 8, 7, 8);
+  auto cosine = [&](std::size_t a, std::size_t b) {
+    float s = 0;
+    for (std::size_t c = 0; c < kDim; ++c) s += vectors[a * kDim + c] * vectors[b * kDim + c];
+    return s;
+  };
+  auto encoder = std::make_shared<text::HashingEncoder>(text::HashingEncoderOptions{.dim = kDim});
+  encoder->fit(std::vector<std::string>{"a"});
+  text::EmbeddingMatrix content(kItems, kDim);
+  content.data = vectors;
+  EmbeddingParams params;
+  params.neighbors = kNeighbors;
+  Embedding model(params);
+  model.set_content(encoder, std::move(content));
+  model.fit(data::InteractionMatrix::from_triplets({}, 1, static_cast<UserIndex>(kItems)), {});
+  // Brute-force lists: each item's kNeighbors + 1 nearest (itself first).
+  std::vector<std::vector<ScoredItem>> lists(kItems);
+  for (std::size_t q = 0; q < kItems; ++q) {
+    for (std::size_t j = 0; j < kItems; ++j) lists[q].push_back({static_cast<ItemIndex>(j), cosine(q, j)});
+    std::partial_sort(lists[q].begin(), lists[q].begin() + kNeighbors + 1, lists[q].end(), ranks_before);
+    lists[q].resize(kNeighbors + 1);
+  }
+  std::mt19937 rng(3);
+  for (int user = 0; user < 50; ++user) {
+    std::set<ItemIndex> chosen;
+    const std::size_t size = 1 + rng() % 40;
+    while (chosen.size() < size) chosen.insert(static_cast<ItemIndex>(rng() % kItems));
+    const std::vector<ItemIndex> items(chosen.begin(), chosen.end());
+    std::vector<float> weights;
+    for (std::size_t e = 0; e < items.size(); ++e) weights.push_back(e % 5 == 4 ? -2.0f : 1.0f + static_cast<float>(rng() % 3));
+    std::vector<double> sums(kItems, 0.0);
+    double total = 0;
+    for (std::size_t e = 0; e < items.size(); ++e) {
+      total += std::abs(weights[e]);
+      for (const auto& n : lists[static_cast<std::size_t>(items[e])]) sums[static_cast<std::size_t>(n.item)] += weights[e] * n.score;
+    }
+    std::vector<ScoredItem> expected;
+    for (std::size_t j = 0; j < kItems; ++j) {
+      if (sums[j] > 0 && !chosen.count(static_cast<ItemIndex>(j))) expected.push_back({static_cast<ItemIndex>(j), static_cast<float>(sums[j] / total)});
+    }
+    std::sort(expected.begin(), expected.end(), ranks_before);
+    if (expected.size() > kK) expected.resize(kK);
+    const auto got = model.recommend({items, weights}, kK, ItemFilter(items));
+    ASSERT_EQ(got.size(), expected.size()) << "user " << user;
+    for (std::size_t r = 0; r < got.size(); ++r) {
+      EXPECT_NEAR(got[r].score, expected[r].score, 1e-4) << "user " << user << " rank " << r;
+      if (std::abs(got[r].score - expected[r].score) > 1e-4) break;
+    }
+  }
 }
 
 TEST(EmbeddingPreconditions, ContentMustMatchTheEncoderAndTheMatrix) {
