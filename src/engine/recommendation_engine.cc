@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -80,13 +78,15 @@ void RecommendationEngine::publish(const std::string& domain) {
     if (!loaded) continue;
     ServedModel served{.name = name, .model = std::move(loaded->model), .items = std::move(loaded->items),
                        .meta = std::move(loaded->meta)};
-    // Every item the model knows gets a live index, so that the table below covers all of them.
-    std::vector<ItemIndex> live_of(served.items.size());
+    // Every item the model knows gets a live index, so that the tables cover all of them.
+    served.to_live.resize(served.items.size());
     for (std::size_t i = 0; i < served.items.size(); ++i) {
-      live_of[i] = s.live.item_index(served.items.name(static_cast<std::int32_t>(i)));
+      served.to_live[i] = s.live.item_index(served.items.name(static_cast<std::int32_t>(i)));
     }
     served.from_live.assign(s.live.n_items(), -1);
-    for (std::size_t i = 0; i < live_of.size(); ++i) served.from_live[live_of[i]] = static_cast<ItemIndex>(i);
+    for (std::size_t i = 0; i < served.to_live.size(); ++i) {
+      served.from_live[static_cast<std::size_t>(served.to_live[i])] = static_cast<ItemIndex>(i);
+    }
     log::info("engine.model_published", "domain", domain, "model", name, "version", served.meta.version);
     set->models.emplace(name, std::move(served));
   }
@@ -177,12 +177,10 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
       filter.with_predicate([allowed = std::move(allowed)](ItemIndex i) { return allowed[static_cast<std::size_t>(i)] == 0; });
     }
     ModelList list{.model = name, .weight = weight};
-    const auto scored_items = name == "embedding" && !request.query_text.empty()
-                                  ? m.model->recommend_for_query(model_row.view(), request.query_text, candidates, filter)
-                                  : m.model->recommend(model_row.view(), candidates, filter);
-    for (const auto& scored : scored_items) {
-      list.items.emplace_back(m.items.name(scored.item), scored.score);
-    }
+    list.items = name == "embedding" && !request.query_text.empty()
+                     ? m.model->recommend_for_query(model_row.view(), request.query_text, candidates, filter)
+                     : m.model->recommend(model_row.view(), candidates, filter);
+    for (auto& scored : list.items) scored.item = m.to_live[static_cast<std::size_t>(scored.item)];
     if (!list.items.empty()) {
       out.models_used.push_back(name);
       lists.push_back(std::move(list));
@@ -197,33 +195,39 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
     run_model("popularity", 1.0);
   }
 
-  const auto blended = blend(lists, domain_config.ensemble, request.top_k);
+  const auto blended = blend(lists, domain_config.ensemble, request.top_k, [&](ItemIndex a, ItemIndex b) {
+    return s.live.item_name(a) < s.live.item_name(b);
+  });
 
   // Reasons: the liked item most similar to the recommendation (item-KNN), else the query, else the model.
   const ServedModel* knn = nullptr;
   if (auto it = set->models.find("knn"); it != set->models.end()) knn = &it->second;
-  std::unordered_map<ItemIndex, float> liked_in_knn;
+  std::vector<models::ScoredItem> liked_in_knn;  // knn index, weight; sorted by index
   if (knn) {
     for (const auto& e : liked) {
-      if (const ItemIndex i = to_model(*knn, s.live, e.item); i >= 0) liked_in_knn[i] = e.weight;
+      if (const ItemIndex i = to_model(*knn, s.live, e.item); i >= 0) liked_in_knn.push_back({i, e.weight});
     }
+    std::sort(liked_in_knn.begin(), liked_in_knn.end(),
+              [](const models::ScoredItem& a, const models::ScoredItem& b) { return a.item < b.item; });
   }
   int rank = 0;
   for (const auto& b : blended) {
-    RecommendedItem item{.item_id = b.item_id, .score = b.score, .rank = ++rank, .contributions = b.contributions};
-    if (auto entry = catalog_.get(request.domain, b.item_id)) item.title = entry->title;
+    RecommendedItem item{.item_id = s.live.item_name(b.item), .score = b.score, .rank = ++rank,
+                         .contributions = b.contributions};
+    if (auto entry = catalog_.get(request.domain, item.item_id)) item.title = entry->title;
     std::string because;
-    if (knn && !liked_in_knn.empty()) {
-      if (auto i = knn->items.find(b.item_id)) {
-        float best = 0;
-        for (const auto& n : knn->model->similar_items(*i, 100)) {
-          auto l = liked_in_knn.find(n.item);
-          if (l != liked_in_knn.end() && n.score * l->second > best) {
-            best = n.score * l->second;
-            because = knn->items.name(n.item);
-          }
+    if (const ItemIndex i = liked_in_knn.empty() ? -1 : to_model(*knn, s.live, b.item); i >= 0) {
+      float best = 0;
+      ItemIndex best_item = -1;
+      for (const auto& n : knn->model->similar_items(i, 100)) {
+        auto l = std::lower_bound(liked_in_knn.begin(), liked_in_knn.end(), n.item,
+                                  [](const models::ScoredItem& a, ItemIndex x) { return a.item < x; });
+        if (l != liked_in_knn.end() && l->item == n.item && n.score * l->score > best) {
+          best = n.score * l->score;
+          best_item = n.item;
         }
       }
+      if (best_item >= 0) because = knn->items.name(best_item);
     }
     if (!because.empty()) {
       auto entry = catalog_.get(request.domain, because);

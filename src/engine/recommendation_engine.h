@@ -73,6 +73,7 @@ struct ServedModel {
   std::unique_ptr<const models::Recommender> model;
   IdMap items;                     // the model's item numbering
   std::vector<ItemIndex> from_live;  // live item index -> model index, -1 when the model does not know it
+  std::vector<ItemIndex> to_live;    // model index -> live item index
   ModelMeta meta;
 };
 
