@@ -203,9 +203,14 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
   const ServedModel* knn = nullptr;
   if (auto it = set->models.find("knn"); it != set->models.end()) knn = &it->second;
   std::vector<models::ScoredItem> liked_in_knn;  // knn index, weight; sorted by index
+  std::vector<bool> is_liked;                     // by knn index: a quick "no" before the search
   if (knn) {
+    is_liked.resize(static_cast<std::size_t>(knn->model->n_items()));
     for (const auto& e : liked) {
-      if (const ItemIndex i = to_model(*knn, s.live, e.item); i >= 0) liked_in_knn.push_back({i, e.weight});
+      if (const ItemIndex i = to_model(*knn, s.live, e.item); i >= 0 && i < knn->model->n_items()) {
+        liked_in_knn.push_back({i, e.weight});
+        is_liked[static_cast<std::size_t>(i)] = true;
+      }
     }
     std::sort(liked_in_knn.begin(), liked_in_knn.end(),
               [](const models::ScoredItem& a, const models::ScoredItem& b) { return a.item < b.item; });
@@ -220,6 +225,7 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
       float best = 0;
       ItemIndex best_item = -1;
       for (const auto& n : knn->model->similar_items(i, 100)) {
+        if (!is_liked[static_cast<std::size_t>(n.item)]) continue;
         auto l = std::lower_bound(liked_in_knn.begin(), liked_in_knn.end(), n.item,
                                   [](const models::ScoredItem& a, ItemIndex x) { return a.item < x; });
         if (l != liked_in_knn.end() && l->item == n.item && n.score * l->score > best) {
