@@ -53,15 +53,15 @@ class Selector {
 
 std::vector<ScoredItem> top_k(std::span<const float> scores, std::size_t k, const ItemFilter& exclude) {
   if (k == 0) return {};
-  Selector selector(k, exclude, scores.size());
   constexpr std::size_t kBlock = 16;
   const std::size_t blocks = scores.size() / kBlock;
   const std::size_t listed = exclude.items().size();
   // Block-maximum pruning. With m the (k + listed exclusions)-th largest block maximum, at least that many
-  // items score >= m, so at least k of them are not excluded, and a block whose maximum is below m holds no
-  // item of the result: only the blocks reaching m are offered. (A predicate may exclude any number of
-  // items, so with one every item is offered.)
+  // items score >= m, so at least k of them are not excluded, and no item below m is in the result: the
+  // items >= m (from the blocks whose maximum reaches m) are all the candidates. (A predicate may exclude
+  // any number of items, so with one every item is offered to the selector.)
   if (exclude.has_predicate() || blocks <= k + listed) {
+    Selector selector(k, exclude, scores.size());
     for (std::size_t i = 0; i < scores.size(); ++i) selector.offer(static_cast<ItemIndex>(i), scores[i]);
     return selector.take();
   }
@@ -80,12 +80,21 @@ std::vector<ScoredItem> top_k(std::span<const float> scores, std::size_t k, cons
   const auto rank = static_cast<std::ptrdiff_t>(k + listed - 1);
   std::nth_element(order.begin(), order.begin() + rank, order.end(), std::greater<>());
   const float bar = order[static_cast<std::size_t>(rank)];
+  std::vector<ScoredItem> best;
+  auto consider = [&](std::size_t i) {
+    if (scores[i] >= bar && !exclude.excludes(static_cast<ItemIndex>(i))) best.push_back({static_cast<ItemIndex>(i), scores[i]});
+  };
   for (std::size_t b = 0; b < blocks; ++b) {
     if (!(maxima[b] >= bar)) continue;
-    for (std::size_t j = b * kBlock; j < (b + 1) * kBlock; ++j) selector.offer(static_cast<ItemIndex>(j), scores[j]);
+    for (std::size_t j = b * kBlock; j < (b + 1) * kBlock; ++j) consider(j);
   }
-  for (std::size_t i = blocks * kBlock; i < scores.size(); ++i) selector.offer(static_cast<ItemIndex>(i), scores[i]);
-  return selector.take();
+  for (std::size_t i = blocks * kBlock; i < scores.size(); ++i) consider(i);
+  if (best.size() > k) {
+    std::nth_element(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(k - 1), best.end(), ranks_before);
+    best.resize(k);
+  }
+  std::sort(best.begin(), best.end(), ranks_before);
+  return best;
 }
 
 std::vector<ScoredItem> top_k_of(std::span<const ItemIndex> candidates, std::span<const float> scores,
