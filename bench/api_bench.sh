@@ -2,7 +2,8 @@
 # HTTP benchmarks of `mxn serve` with wrk (Debian package), on a fresh seeded warehouse in a temporary
 # folder: POST /recommendations (the knn + collab + embedding ensemble), POST /interactions and
 # POST /interactions/bulk. Prints wrk's report and one "mxn:" summary line per run; fails when any request
-# fails. docs/benchmarks.md records the figures.
+# fails. When the build has bench/engine_bench (cmake -DMXN_BENCH=ON), it first measures the engine alone on
+# the same warehouse (CPU per recommendation without HTTP). docs/benchmarks.md records the figures.
 #
 #   bench/api_bench.sh [BUILD_DIR]         default build-bench (falls back to build)
 #
@@ -44,6 +45,10 @@ echo "== seeding $users users, $items items per domain, $interactions interactio
 time "$mxn" seed --users "$users" --items "$items" --interactions "$interactions" >/dev/null
 echo "== training every domain (knn, collab, embedding)"
 time "$mxn" train >/dev/null
+if [[ -x "$root/$build/bench/engine_bench" ]]; then
+  echo "== engine alone (no HTTP): bench/engine_bench"
+  "$root/$build/bench/engine_bench"
+fi
 
 "$mxn" serve --no-scheduler >"$work/server.log" 2>&1 &
 server=$!
