@@ -57,7 +57,7 @@ template <class F> void fields(CollabParams& c, F&& f) { f("algorithm", c.algori
 template <class F> void fields(EmbeddingParams& c, F&& f) {
   f("encoder", c.encoder), f("dim", c.dim), f("model_path", c.model_path), f("query_weight", c.query_weight),
       f("hnsw_threshold", c.hnsw_threshold), f("hnsw_m", c.hnsw_m), f("hnsw_ef_construction", c.hnsw_ef_construction),
-      f("hnsw_ef_search", c.hnsw_ef_search), f("neighbors", c.neighbors);
+      f("hnsw_ef_search", c.hnsw_ef_search), f("history", c.history), f("neighbors", c.neighbors);
 }
 template <class F> void fields(ModelsConfig& c, F&& f) {
   f("enabled", c.enabled), f("popularity", c.popularity), f("knn", c.knn), f("collab", c.collab),

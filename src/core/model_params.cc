@@ -97,6 +97,7 @@ void EmbeddingParams::validate(std::string_view prefix, std::vector<FieldError>&
   if (hnsw_m < 2) add(out, prefix, "hnsw_m", "must be >= 2");
   positive_int(out, prefix, "hnsw_ef_construction", hnsw_ef_construction);
   positive_int(out, prefix, "hnsw_ef_search", hnsw_ef_search);
+  one_of(out, prefix, "history", history, {"neighbors", "profile"});
   positive_int(out, prefix, "neighbors", neighbors);
 }
 

@@ -68,7 +68,8 @@ struct EmbeddingParams {
   int hnsw_m = 16;
   int hnsw_ef_construction = 200;
   int hnsw_ef_search = 100;
-  int neighbors = 100;              // nearest items by text kept per item: the candidates of a user's profile
+  std::string history = "neighbors";  // how a history is scored: neighbors (item to item) | profile (search)
+  int neighbors = 100;              // nearest items by text kept per item (history: neighbors)
   void validate(std::string_view prefix, std::vector<FieldError>& out) const;
   bool operator==(const EmbeddingParams&) const = default;
 };

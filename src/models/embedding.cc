@@ -45,7 +45,8 @@ std::string Embedding::params_text() const {
   }
   s << " query_weight=" << params_.query_weight << " hnsw_threshold=" << params_.hnsw_threshold
     << " hnsw_m=" << params_.hnsw_m << " hnsw_ef_construction=" << params_.hnsw_ef_construction
-    << " hnsw_ef_search=" << params_.hnsw_ef_search << " neighbors=" << params_.neighbors;
+    << " hnsw_ef_search=" << params_.hnsw_ef_search << " history=" << params_.history
+    << " neighbors=" << params_.neighbors;
   return s.str();
 }
 
@@ -93,7 +94,7 @@ void Embedding::find_blanks() {
 void Embedding::build_neighbors() {
   std::vector<ItemIndex> texts;
   std::vector<float> queries;
-  for (std::size_t i = 0; i < vectors_.rows; ++i) {
+  for (std::size_t i = 0; i < vectors_.rows && params_.history == "neighbors"; ++i) {
     if (blank_[i]) continue;
     texts.push_back(static_cast<ItemIndex>(i));
     const auto v = vectors_.row(i);
@@ -153,6 +154,11 @@ std::vector<ScoredItem> Embedding::recommend(const data::SparseRow& row, std::si
                                              const ItemFilter& exclude) const {
   check_fitted();
   row.validate();
+  if (params_.history == "profile") {
+    std::vector<float> profile(vectors_.cols, 0.0f);
+    add_row(row, &profile);
+    return search(std::move(profile), k, exclude);
+  }
   const double total_weight = add_row(row, nullptr);
   if (k == 0 || total_weight == 0) return {};
   const auto reached = borrow_neighbor_scores();
@@ -202,6 +208,7 @@ void Embedding::save(ModelWriter& out) const {
                 params_.neighbors}) {
     b.write<std::int32_t>(v);
   }
+  b.write_string(params_.history);
   encoder_->save(b);
   b.write<std::uint64_t>(vectors_.rows);
   b.write<std::uint64_t>(vectors_.cols);
@@ -223,7 +230,12 @@ void Embedding::load(ModelReader& in) {
   for (int* v : {&p.hnsw_threshold, &p.hnsw_m, &p.hnsw_ef_construction, &p.hnsw_ef_search}) {
     *v = b.read<std::int32_t>("embedding hnsw params");
   }
-  if (has_neighbors) p.neighbors = b.read<std::int32_t>("embedding neighbors");
+  if (has_neighbors) {
+    p.neighbors = b.read<std::int32_t>("embedding neighbors");
+    p.history = b.read_string("embedding history");
+  } else {
+    p.history = "profile";  // what format 1 did
+  }
   std::vector<FieldError> problems;
   p.validate("embedding", problems);
   if (!problems.empty()) {
@@ -250,7 +262,7 @@ void Embedding::load(ModelReader& in) {
   if (has_neighbors) {
     neighbors_ = std::move(neighbors);
   } else {
-    build_neighbors();
+    build_neighbors();  // history "profile": empty lists
   }
 }
 

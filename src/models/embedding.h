@@ -5,26 +5,29 @@
 // without text, which is never returned). Similarity is cosine; a VectorIndex finds nearest vectors: exact
 // below params.hnsw_threshold items, HNSW at or above.
 //
-// History (recommend): content-based item-to-item. At fit time every item gets its params.neighbors nearest
-// items by text (itself included, at similarity 1). A user's score for item j is the weighted mean of the
-// similarities of the row's items to j, over the row items whose list holds j:
-//   score(j) = sum_q w_q cos(q, j) / sum_q |w_q|   (dislikes, with negative weights, subtract)
-// and items with a positive score are ranked, as item-KNN does with co-occurrence neighbours. Each liked item
-// pulls in what reads like it, so a user with several distinct interests gets items near each of them
-// rather than near the average of all of them; serving costs a few thousand additions.
+// History (recommend), params.history:
+//   neighbors (default): content-based item to item. At fit time every item gets its params.neighbors
+//     nearest items by text (itself included, at similarity 1). A user's score for item j is the weighted
+//     mean of the similarities of the row's items to j, over the row items whose list holds j:
+//       score(j) = sum_q w_q cos(q, j) / sum_q |w_q|   (dislikes, with negative weights, subtract)
+//     and items with a positive score are ranked, as item-KNN does with co-occurrence neighbours. Over all
+//     items this sum ranks as the cosine with the mean vector below; kept to each item's nearest, each liked
+//     item pulls in what reads like it, and a request costs a few thousand additions instead of a search.
+//   profile: the index returns the items nearest to the user's profile, the normalised weighted mean of the
+//     row's vectors (dislikes subtract); scores are cosine similarities.
 //
 // Query (recommend_for_query): semantic search. The query, encoded by the same encoder, is blended with the
-// normalised weighted mean of the row's vectors: profile = (1 - query_weight) * user + query_weight * query,
-// normalised (with an empty row, the query alone), and the index returns the items nearest to the profile;
-// scores are cosine similarities. An empty query, or one without any feature, is recommend().
+// profile above: (1 - query_weight) * profile + query_weight * query, normalised (with an empty row, the query
+// alone), and the index returns the items nearest to it; scores are cosine similarities. An empty query, or
+// one without any feature, is recommend().
 //
 // The model never reads the catalog: the caller hands it the encoder and the item vectors (set_content();
 // training/item_vectors.h builds them and caches them in the warehouse), then fit() checks them against
 // the matrix (n_items rows) and builds the index and the neighbour lists; the interactions themselves do not
 // change the vectors. Saved: params, the encoder's name and state (hashing: options and IDF; minilm: its
 // fingerprint, checked against the folder at params.model_path on load), the vectors, the index (an HNSW
-// graph is saved, so a restart serves the same lists at once) and the neighbour lists (format 1 had none:
-// they are rebuilt when such a file is loaded).
+// graph is saved, so a restart serves the same lists at once) and the neighbour lists. Format 1 files (before
+// the lists) load as history "profile", which is what they served.
 
 #include <memory>
 #include <string_view>
@@ -76,7 +79,8 @@ class Embedding final : public Recommender {
  private:
   /// The blank-item table (and any_blank_) from vectors_.
   void find_blanks();
-  /// neighbors_ from index_: every non-blank item's nearest non-blank items, itself first.
+  /// neighbors_ from index_: every non-blank item's nearest non-blank items, itself first (history
+  /// "neighbors"; with "profile", every list is empty).
   void build_neighbors();
   void check_fitted() const;
   /// The sum of |weight| over the row's items that have text (items newer than the model are ignored);

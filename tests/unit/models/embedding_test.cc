@@ -155,8 +155,8 @@ TEST_F(EmbeddingTest, SavedModelKeepsItsEncoderAndAnswersQueriesTheSame) {
             model_->recommend_for_query({}, "a starship in orbit", 5, {}));
 }
 
-// Format 1 (before the neighbour lists) is still read: the lists are rebuilt at load.
-TEST_F(EmbeddingTest, AFormatOneFileLoadsAndRebuildsTheNeighbourLists) {
+// Format 1 (before the neighbour lists) is still read, and serves histories as it did: by profile search.
+TEST_F(EmbeddingTest, AFormatOneFileLoadsAsAProfileSearch) {
   auto encoder = std::make_shared<text::HashingEncoder>(text::HashingEncoderOptions{.dim = 384});
   encoder->fit(kTexts);
   const auto vectors = encoder->encode(kTexts);
@@ -180,7 +180,10 @@ TEST_F(EmbeddingTest, AFormatOneFileLoadsAndRebuildsTheNeighbourLists) {
   loaded.load(reader);
   const std::vector<ItemIndex> items{3, 5};
   const std::vector<float> weights{2, 1};
-  const auto expected = model_->recommend({items, weights}, 4, ItemFilter(items));
+  EXPECT_EQ(loaded.params().history, "profile");
+  EmbeddingParams profile;
+  profile.history = "profile";
+  const auto expected = fitted(profile)->recommend({items, weights}, 4, ItemFilter(items));
   ASSERT_FALSE(expected.empty());
   EXPECT_EQ(loaded.recommend({items, weights}, 4, ItemFilter(items)), expected);
 }
@@ -259,6 +262,47 @@ TEST(EmbeddingHistory, ScoresAreTheWeightedMeanSimilarityOverNeighbourLists) {
   }
 }
 
+// history: profile ranks by the cosine with the normalised weighted mean of the row's vectors.
+TEST(EmbeddingHistory, ProfileScoresAreCosinesWithTheMeanVector) {
+  constexpr std::size_t kItems = 1500, kDim = 32, kK = 15;
+  const auto vectors = testing::low_rank_unit_vectors(kItems, kDim, 8, 9, 10);
+  auto encoder = std::make_shared<text::HashingEncoder>(text::HashingEncoderOptions{.dim = kDim});
+  encoder->fit(std::vector<std::string>{"a"});
+  text::EmbeddingMatrix content(kItems, kDim);
+  content.data = vectors;
+  EmbeddingParams params;
+  params.history = "profile";
+  Embedding model(params);
+  model.set_content(encoder, std::move(content));
+  model.fit(data::InteractionMatrix::from_triplets({}, 1, static_cast<UserIndex>(kItems)), {});
+  std::mt19937 rng(4);
+  for (int user = 0; user < 30; ++user) {
+    std::set<ItemIndex> chosen;
+    const std::size_t size = 1 + rng() % 30;
+    while (chosen.size() < size) chosen.insert(static_cast<ItemIndex>(rng() % kItems));
+    const std::vector<ItemIndex> items(chosen.begin(), chosen.end());
+    std::vector<float> weights;
+    for (std::size_t e = 0; e < items.size(); ++e) weights.push_back(e % 4 == 3 ? -1.0f : 2.0f);
+    std::vector<double> profile(kDim, 0.0);
+    for (std::size_t e = 0; e < items.size(); ++e)
+      for (std::size_t c = 0; c < kDim; ++c) profile[c] += weights[e] * vectors[static_cast<std::size_t>(items[e]) * kDim + c];
+    double norm = 0;
+    for (double x : profile) norm += x * x;
+    norm = std::sqrt(norm);
+    std::vector<ScoredItem> expected;
+    for (std::size_t j = 0; j < kItems; ++j) {
+      if (chosen.count(static_cast<ItemIndex>(j))) continue;
+      double dot = 0;
+      for (std::size_t c = 0; c < kDim; ++c) dot += profile[c] * vectors[j * kDim + c];
+      expected.push_back({static_cast<ItemIndex>(j), static_cast<float>(dot / norm)});
+    }
+    std::sort(expected.begin(), expected.end(), ranks_before);
+    const auto got = model.recommend({items, weights}, kK, ItemFilter(items));
+    ASSERT_EQ(got.size(), kK);
+    for (std::size_t r = 0; r < kK; ++r) EXPECT_NEAR(got[r].score, expected[r].score, 1e-4) << "user " << user << " rank " << r;
+  }
+}
+
 TEST(EmbeddingPreconditions, ContentMustMatchTheEncoderAndTheMatrix) {
   Embedding model;
   EXPECT_THROW(model.fit(data::InteractionMatrix::from_triplets({}, 1, 2), {}), Error);  // no content
@@ -288,6 +332,14 @@ TEST(EmbeddingPreconditions, RegistryBuildsItFromConfigAndChecksParams) {
     FAIL() << "expected an Error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("domains.movies.models.embedding.query_weight"), std::string::npos) << e.what();
+  }
+  config.embedding.query_weight = 0.5;
+  config.embedding.history = "mean";
+  try {
+    make_recommender("embedding", config, "domains.movies.models");
+    FAIL() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("domains.movies.models.embedding.history"), std::string::npos) << e.what();
   }
 }
 
