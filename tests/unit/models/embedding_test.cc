@@ -205,6 +205,27 @@ TEST_F(EmbeddingTest, AHnswModelLoadsWithItsGraph) {
             model->recommend_for_query({items, weights}, "paris", 5, ItemFilter(items)));
 }
 
+/// A model fitted on `vectors` (n x dim rows, as if encoded) with `params`.
+std::unique_ptr<Embedding> fitted_on(const std::vector<float>& vectors, std::size_t dim, const EmbeddingParams& params) {
+  const std::size_t n = vectors.size() / dim;
+  auto encoder = std::make_shared<text::HashingEncoder>(text::HashingEncoderOptions{.dim = dim});
+  encoder->fit(std::vector<std::string>{"a"});
+  text::EmbeddingMatrix content(n, dim);
+  content.data = vectors;
+  auto model = std::make_unique<Embedding>(params);
+  model->set_content(encoder, std::move(content));
+  model->fit(data::InteractionMatrix::from_triplets({}, 1, static_cast<UserIndex>(n)), {});
+  return model;
+}
+
+/// 1 to max_size distinct random items of n.
+std::vector<ItemIndex> random_row(std::mt19937& rng, std::size_t n, std::size_t max_size) {
+  std::set<ItemIndex> chosen;
+  const std::size_t size = 1 + rng() % max_size;
+  while (chosen.size() < size) chosen.insert(static_cast<ItemIndex>(rng() % n));
+  return {chosen.begin(), chosen.end()};
+}
+
 // A history is scored item to item: score(j) = sum_q w_q cos(q, j) / sum_q |w_q| over the row items q that
 // have j among their `neighbors` nearest items by text. Checked against that formula computed by brute force
 // on text-like vectors, with dislikes in the rows.
@@ -217,15 +238,9 @@ TEST(EmbeddingHistory, ScoresAreTheWeightedMeanSimilarityOverNeighbourLists) {
     for (std::size_t c = 0; c < kDim; ++c) s += vectors[a * kDim + c] * vectors[b * kDim + c];
     return s;
   };
-  auto encoder = std::make_shared<text::HashingEncoder>(text::HashingEncoderOptions{.dim = kDim});
-  encoder->fit(std::vector<std::string>{"a"});
-  text::EmbeddingMatrix content(kItems, kDim);
-  content.data = vectors;
   EmbeddingParams params;
   params.neighbors = kNeighbors;
-  Embedding model(params);
-  model.set_content(encoder, std::move(content));
-  model.fit(data::InteractionMatrix::from_triplets({}, 1, static_cast<UserIndex>(kItems)), {});
+  const auto model = fitted_on(vectors, kDim, params);
   // Brute-force lists: each item's kNeighbors + 1 nearest (itself first).
   std::vector<std::vector<ScoredItem>> lists(kItems);
   for (std::size_t q = 0; q < kItems; ++q) {
@@ -235,10 +250,8 @@ TEST(EmbeddingHistory, ScoresAreTheWeightedMeanSimilarityOverNeighbourLists) {
   }
   std::mt19937 rng(3);
   for (int user = 0; user < 50; ++user) {
-    std::set<ItemIndex> chosen;
-    const std::size_t size = 1 + rng() % 40;
-    while (chosen.size() < size) chosen.insert(static_cast<ItemIndex>(rng() % kItems));
-    const std::vector<ItemIndex> items(chosen.begin(), chosen.end());
+    const auto items = random_row(rng, kItems, 40);
+    const std::set<ItemIndex> chosen(items.begin(), items.end());
     std::vector<float> weights;
     for (std::size_t e = 0; e < items.size(); ++e) weights.push_back(e % 5 == 4 ? -2.0f : 1.0f + static_cast<float>(rng() % 3));
     std::vector<double> sums(kItems, 0.0);
@@ -253,7 +266,7 @@ TEST(EmbeddingHistory, ScoresAreTheWeightedMeanSimilarityOverNeighbourLists) {
     }
     std::sort(expected.begin(), expected.end(), ranks_before);
     if (expected.size() > kK) expected.resize(kK);
-    const auto got = model.recommend({items, weights}, kK, ItemFilter(items));
+    const auto got = model->recommend({items, weights}, kK, ItemFilter(items));
     ASSERT_EQ(got.size(), expected.size()) << "user " << user;
     for (std::size_t r = 0; r < got.size(); ++r) {
       EXPECT_NEAR(got[r].score, expected[r].score, 1e-4) << "user " << user << " rank " << r;
@@ -266,21 +279,13 @@ TEST(EmbeddingHistory, ScoresAreTheWeightedMeanSimilarityOverNeighbourLists) {
 TEST(EmbeddingHistory, ProfileScoresAreCosinesWithTheMeanVector) {
   constexpr std::size_t kItems = 1500, kDim = 32, kK = 15;
   const auto vectors = testing::low_rank_unit_vectors(kItems, kDim, 8, 9, 10);
-  auto encoder = std::make_shared<text::HashingEncoder>(text::HashingEncoderOptions{.dim = kDim});
-  encoder->fit(std::vector<std::string>{"a"});
-  text::EmbeddingMatrix content(kItems, kDim);
-  content.data = vectors;
   EmbeddingParams params;
   params.history = "profile";
-  Embedding model(params);
-  model.set_content(encoder, std::move(content));
-  model.fit(data::InteractionMatrix::from_triplets({}, 1, static_cast<UserIndex>(kItems)), {});
+  const auto model = fitted_on(vectors, kDim, params);
   std::mt19937 rng(4);
   for (int user = 0; user < 30; ++user) {
-    std::set<ItemIndex> chosen;
-    const std::size_t size = 1 + rng() % 30;
-    while (chosen.size() < size) chosen.insert(static_cast<ItemIndex>(rng() % kItems));
-    const std::vector<ItemIndex> items(chosen.begin(), chosen.end());
+    const auto items = random_row(rng, kItems, 30);
+    const std::set<ItemIndex> chosen(items.begin(), items.end());
     std::vector<float> weights;
     for (std::size_t e = 0; e < items.size(); ++e) weights.push_back(e % 4 == 3 ? -1.0f : 2.0f);
     std::vector<double> profile(kDim, 0.0);
@@ -297,7 +302,7 @@ TEST(EmbeddingHistory, ProfileScoresAreCosinesWithTheMeanVector) {
       expected.push_back({static_cast<ItemIndex>(j), static_cast<float>(dot / norm)});
     }
     std::sort(expected.begin(), expected.end(), ranks_before);
-    const auto got = model.recommend({items, weights}, kK, ItemFilter(items));
+    const auto got = model->recommend({items, weights}, kK, ItemFilter(items));
     ASSERT_EQ(got.size(), kK);
     for (std::size_t r = 0; r < kK; ++r) EXPECT_NEAR(got[r].score, expected[r].score, 1e-4) << "user " << user << " rank " << r;
   }
