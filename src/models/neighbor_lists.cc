@@ -73,22 +73,22 @@ void NeighborScores::accumulate(const NeighborLists& lists, const data::SparseRo
 namespace {
 
 std::mutex pool_mutex;
-std::vector<NeighborScores*> pool;  // returned scratch, most recent last; lives as long as the process
+std::vector<std::unique_ptr<NeighborScores>> pool;  // returned scratch, most recent last
 
 }  // namespace
 
 void ReturnNeighborScores::operator()(NeighborScores* scores) const {
   std::lock_guard lock(pool_mutex);
-  pool.push_back(scores);
+  pool.emplace_back(scores);
 }
 
 BorrowedNeighborScores borrow_neighbor_scores() {
   {
     std::lock_guard lock(pool_mutex);
     if (!pool.empty()) {
-      NeighborScores* scores = pool.back();
+      BorrowedNeighborScores scores(pool.back().release());
       pool.pop_back();
-      return BorrowedNeighborScores(scores);
+      return scores;
     }
   }
   return BorrowedNeighborScores(new NeighborScores());
