@@ -1,12 +1,17 @@
 // mxn serve [--no-scheduler]: the REST API over the warehouse and the stored models, with the retraining
 // scheduler. Stops cleanly on SIGINT or SIGTERM.
 
+#include <sched.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
 #include "api/server.h"
 #include "cli/commands.h"
+#include "core/log.h"
 
 namespace mxn::cli {
 
@@ -22,6 +27,14 @@ void add_serve(CLI::App& app, Run& run) {
       sigaddset(&signals, SIGINT);
       sigaddset(&signals, SIGTERM);
       pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+      // Requests are short CPU-bound bursts on many threads (one per connection). SCHED_BATCH turns off
+      // wakeup preemption: a request runs to its end instead of being interrupted by each one that arrives
+      // (4-13 % less CPU per request at 64 connections, docs/benchmarks.md). Threads started from here on
+      // inherit it.
+      const sched_param no_priority{};
+      if (sched_setscheduler(0, SCHED_BATCH, &no_priority) != 0) {
+        log::warn("serve.sched_batch_unavailable", "error", std::strerror(errno));
+      }
       api::Server server(config, !*no_scheduler);
       std::cout << "mxn serving on http://" << config.api.host << ":" << server.port() << std::endl;
       std::thread watcher([&] {
