@@ -5,7 +5,6 @@
 #include <sstream>
 
 #include "core/error.h"
-#include "models/top_k.h"
 #include "text/encoder_factory.h"
 
 namespace mxn::models {
@@ -161,13 +160,7 @@ std::vector<ScoredItem> Embedding::recommend(const data::SparseRow& row, std::si
   }
   const double total_weight = add_row(row, nullptr);
   if (k == 0 || total_weight == 0) return {};
-  const auto reached = borrow_neighbor_scores();
-  reached->accumulate(neighbors_, row);
-  std::vector<ItemIndex> positive;
-  for (ItemIndex i : reached->touched()) {
-    if (reached->scores()[static_cast<std::size_t>(i)] > 0) positive.push_back(i);
-  }
-  auto best = top_k_of(positive, reached->scores(), k, exclude);
+  auto best = top_k_by_neighbors(neighbors_, row, k, exclude);
   for (auto& s : best) s.score = static_cast<float>(s.score / total_weight);
   return best;
 }

@@ -8,7 +8,6 @@
 #include "core/log.h"
 #include "models/factors.h"
 #include "models/item_similarity.h"
-#include "models/top_k.h"
 
 namespace mxn::models {
 
@@ -55,13 +54,7 @@ std::vector<ScoredItem> ItemKnn::recommend(const data::SparseRow& row, std::size
                                            const ItemFilter& exclude) const {
   if (!fitted_) throw Error(Code::kFailedPrecondition, "model 'item_knn' is not fitted");
   row.validate();
-  const auto acc = borrow_neighbor_scores();
-  acc->accumulate(lists_, row);
-  std::vector<ItemIndex> positive;
-  for (ItemIndex i : acc->touched()) {
-    if (acc->scores()[static_cast<std::size_t>(i)] > 0) positive.push_back(i);
-  }
-  return top_k_of(positive, acc->scores(), k, exclude);
+  return top_k_by_neighbors(lists_, row, k, exclude);
 }
 
 std::vector<ScoredItem> ItemKnn::similar_items(ItemIndex item, std::size_t k) const {

@@ -1,9 +1,11 @@
 #include "models/neighbor_lists.h"
 
+#include <memory>
 #include <mutex>
 #include <string>
 
 #include "core/error.h"
+#include "models/top_k.h"
 
 namespace mxn::models {
 
@@ -41,6 +43,25 @@ NeighborLists NeighborLists::load(BinaryReader& in, ItemIndex n_items, std::stri
   return lists;
 }
 
+namespace {
+
+/// Scratch for scoring rows through neighbour lists (a dense score per item), reused: each accumulate()
+/// clears only what the previous one touched.
+class NeighborScores {
+ public:
+  /// The scores of `row` (see top_k_by_neighbors), replacing the previous call's.
+  void accumulate(const NeighborLists& lists, const data::SparseRow& row);
+  /// Every item with a score, each once, in the order first reached.
+  std::span<const ItemIndex> touched() const { return touched_; }
+  /// Indexed by item (at least lists.size() entries); 0 where not touched.
+  std::span<const float> scores() const { return scores_; }
+
+ private:
+  std::vector<float> scores_;
+  std::vector<std::uint8_t> seen_;
+  std::vector<ItemIndex> touched_;
+};
+
 void NeighborScores::accumulate(const NeighborLists& lists, const data::SparseRow& row) {
   for (ItemIndex i : touched_) {
     scores_[static_cast<std::size_t>(i)] = 0;
@@ -70,28 +91,40 @@ void NeighborScores::accumulate(const NeighborLists& lists, const data::SparseRo
   }
 }
 
-namespace {
-
 std::mutex pool_mutex;
 std::vector<std::unique_ptr<NeighborScores>> pool;  // returned scratch, most recent last
 
-}  // namespace
+/// Gives borrowed scratch back to the pool.
+struct ReturnToPool {
+  void operator()(NeighborScores* scores) const {
+    std::lock_guard lock(pool_mutex);
+    pool.emplace_back(scores);
+  }
+};
 
-void ReturnNeighborScores::operator()(NeighborScores* scores) const {
-  std::lock_guard lock(pool_mutex);
-  pool.emplace_back(scores);
-}
-
-BorrowedNeighborScores borrow_neighbor_scores() {
+std::unique_ptr<NeighborScores, ReturnToPool> borrow() {
   {
     std::lock_guard lock(pool_mutex);
     if (!pool.empty()) {
-      BorrowedNeighborScores scores(pool.back().release());
+      std::unique_ptr<NeighborScores, ReturnToPool> scores(pool.back().release());
       pool.pop_back();
       return scores;
     }
   }
-  return BorrowedNeighborScores(new NeighborScores());
+  return std::unique_ptr<NeighborScores, ReturnToPool>(new NeighborScores());
+}
+
+}  // namespace
+
+std::vector<ScoredItem> top_k_by_neighbors(const NeighborLists& lists, const data::SparseRow& row, std::size_t k,
+                                           const ItemFilter& exclude) {
+  const auto reached = borrow();
+  reached->accumulate(lists, row);
+  std::vector<ItemIndex> positive;
+  for (ItemIndex i : reached->touched()) {
+    if (reached->scores()[static_cast<std::size_t>(i)] > 0) positive.push_back(i);
+  }
+  return top_k_of(positive, reached->scores(), k, exclude);
 }
 
 }  // namespace mxn::models
