@@ -91,16 +91,18 @@ void Embedding::find_blanks() {
 }
 
 void Embedding::build_neighbors() {
-  std::vector<ItemIndex> texts;
-  std::vector<float> queries;
-  for (std::size_t i = 0; i < vectors_.rows && params_.history == "neighbors"; ++i) {
-    if (blank_[i]) continue;
-    texts.push_back(static_cast<ItemIndex>(i));
-    const auto v = vectors_.row(i);
-    queries.insert(queries.end(), v.begin(), v.end());
-  }
   NeighborLists lists;
   lists.ptr.assign(vectors_.rows + 1, 0);
+  std::vector<ItemIndex> texts;
+  std::vector<float> queries;
+  if (params_.history == "neighbors") {
+    for (std::size_t i = 0; i < vectors_.rows; ++i) {
+      if (blank_[i]) continue;
+      texts.push_back(static_cast<ItemIndex>(i));
+      const auto v = vectors_.row(i);
+      queries.insert(queries.end(), v.begin(), v.end());
+    }
+  }
   if (!texts.empty()) {
     ItemFilter no_blanks;
     no_blanks.with_predicate([this](ItemIndex i) { return blank_[static_cast<std::size_t>(i)] != 0; });

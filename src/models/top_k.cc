@@ -25,9 +25,6 @@ class Selector {
     kept_.push_back(candidate);
     if (kept_.size() == 2 * k_) keep_best();
   }
-  /// True once some item is the bar: nothing that ranks after it can enter.
-  bool bounded() const { return bounded_; }
-  float bar_score() const { return bar_.score; }
   std::vector<ScoredItem> take() {
     if (kept_.size() > k_) keep_best();
     std::sort(kept_.begin(), kept_.end(), ranks_before);
@@ -45,7 +42,7 @@ class Selector {
   std::size_t k_;
   const ItemFilter& exclude_;
   std::vector<ScoredItem> kept_;
-  bool bounded_ = false;
+  bool bounded_ = false;  // once true, nothing that ranks after bar_ can enter
   ScoredItem bar_;
 };
 

@@ -12,7 +12,7 @@
 namespace mxn::models {
 
 /// The order of every ranked list: higher score first, ties by lower item index. A function object, so
-/// that the heap and sort algorithms it is passed to inline it.
+/// that the selection and sort algorithms it is passed to inline it.
 struct RanksBefore {
   bool operator()(const ScoredItem& a, const ScoredItem& b) const {
     return a.score > b.score || (a.score == b.score && a.item < b.item);
