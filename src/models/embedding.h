@@ -58,6 +58,8 @@ class Embedding final : public Recommender {
   /// Error{kFailedPrecondition} without set_content(), Error{kInvalidArgument} when the vectors do not
   /// have one row per item of `interactions`.
   void fit(const data::InteractionMatrix& interactions, const FitOptions& options) override;
+  /// The vectors, index and neighbour lists come from the items' text alone.
+  bool learns_from_interactions() const override { return false; }
   std::vector<ScoredItem> recommend(const data::SparseRow& row, std::size_t k,
                                     const ItemFilter& exclude) const override;
   std::vector<ScoredItem> recommend_for_query(const data::SparseRow& row, std::string_view query, std::size_t k,

@@ -45,6 +45,9 @@ class Recommender {
   /// interactions: users x items; values are aggregated weights (see InteractionMatrix). Replaces any
   /// previous state. The matrix is not referenced after fit() returns.
   virtual void fit(const data::InteractionMatrix& interactions, const FitOptions& options) = 0;
+  /// False when fit() uses only the matrix's shape (n_items), not its interactions: a model fitted on a
+  /// training split is then the same as one fitted on all the data. True by default.
+  virtual bool learns_from_interactions() const { return true; }
 
   /// Best first (ties: lower item index first); never an item in `exclude`; fewer than k when the
   /// items the model can score run out. `row` is the user's live row (sorted items, see SparseRow);

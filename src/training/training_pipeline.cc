@@ -145,18 +145,13 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
                                    .max_users = static_cast<std::size_t>(config_.training.eval_max_users),
                                    .seed = config_.training.seed});
 
-  // The embedding model's item vectors, computed (or read from the catalog) once for both of its fits.
-  std::shared_ptr<const text::TextEncoder> content_encoder;
-  text::EmbeddingMatrix content_vectors;
+  // The embedding model's item vectors, computed or read from the catalog (it is fitted once: see below).
   auto give_content = [&](models::Recommender& model) {
     auto* embedding = dynamic_cast<models::Embedding*>(&model);
     if (!embedding) return;
-    if (!content_encoder) {
-      std::shared_ptr<text::TextEncoder> encoder = text::make_text_encoder(embedding->params());
-      content_vectors = build_item_vectors(warehouse_, domain, snap.items, *encoder).vectors;
-      content_encoder = std::move(encoder);
-    }
-    embedding->set_content(content_encoder, content_vectors);
+    std::shared_ptr<text::TextEncoder> encoder = text::make_text_encoder(embedding->params());
+    auto vectors = build_item_vectors(warehouse_, domain, snap.items, *encoder).vectors;
+    embedding->set_content(std::move(encoder), std::move(vectors));
   };
 
   std::size_t failed = 0;
@@ -183,11 +178,14 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
       evaluated->fit(split.train, fit);
       run.fit_seconds = since(fit_start);
       run.metrics = evaluator.evaluate(*evaluated, split.train, split.test);
-      evaluated.reset();
 
-      auto final_model = models::make_recommender(name, domain_config.models, field_prefix);
-      give_content(*final_model);
-      final_model->fit(snap.matrix, fit);
+      // A model that does not learn from the interactions (embedding) is already the final one.
+      std::unique_ptr<models::Recommender> final_model = std::move(evaluated);
+      if (final_model->learns_from_interactions()) {
+        final_model = models::make_recommender(name, domain_config.models, field_prefix);
+        give_content(*final_model);
+        final_model->fit(snap.matrix, fit);
+      }
       run.type_name = std::string(final_model->type_name());
       run.params = final_model->params_text();
       engine::ModelMeta meta{.domain = domain,

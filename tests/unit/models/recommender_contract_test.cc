@@ -369,5 +369,18 @@ TYPED_TEST(RecommenderContractTest, FitsMatricesWithoutInteractions) {
   }
 }
 
+// A model that says it does not learn from interactions (the training pipeline then keeps the model it
+// evaluated) must recommend the same after a fit on the same shape without any interactions.
+TYPED_TEST(RecommenderContractTest, AModelThatDoesNotLearnFromInteractionsIgnoresThem) {
+  if (this->model_->learns_from_interactions()) GTEST_SKIP() << "learns from interactions";
+  const auto& m = this->data_.matrix;
+  auto blind = TypeParam::make(11);
+  this->fit(*blind, data::InteractionMatrix::from_triplets({}, m.n_users(), m.n_items()), this->one_thread());
+  for (UserIndex u = 0; u < m.n_users(); ++u) {
+    EXPECT_EQ(blind->recommend(m.row(u), 5, this->seen(u)), this->model_->recommend(m.row(u), 5, this->seen(u)))
+        << "user " << u;
+  }
+}
+
 }  // namespace
 }  // namespace mxn::models
