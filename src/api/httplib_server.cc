@@ -2,12 +2,15 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cctype>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include "api/http_server.h"
 #include "core/error.h"
+#include "core/log.h"
 
 namespace mxn::api {
 
@@ -37,7 +40,9 @@ class HttplibServer final : public HttpServer {
     // The Debian library listens with a backlog of 5 (compiled in): a burst of new connections overflows
     // it, and each dropped SYN waits a second for its retransmit. Listening again sets the backlog (the
     // kernel caps it at net.core.somaxconn).
-    ::listen(listen_socket_, SOMAXCONN);
+    if (::listen(listen_socket_, SOMAXCONN) != 0) {
+      log::warn("http.backlog_unchanged", "error", std::strerror(errno));
+    }
     return bound;
   }
 
