@@ -1,12 +1,17 @@
 #include <httplib.h>
+#include <netdb.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cctype>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "api/http_server.h"
 #include "core/error.h"
@@ -16,15 +21,148 @@ namespace mxn::api {
 
 namespace {
 
+/// One accepted keep-alive connection as cpp-httplib's Stream. Reads come from a buffer that one recv()
+/// fills, and a response's writes are gathered and sent with one send() (flush()), so a request costs two
+/// system calls and its response is one TCP segment. The library's own stream polls before each read
+/// and write, sends header and body apart and asks for both addresses on every request: eleven calls.
+/// The addresses are asked for once per connection here.
+/// Every wait (for a request, a body, the peer to take a response) ends after `timeout`.
+class Connection final : public httplib::Stream {
+ public:
+  Connection(socket_t sock, std::chrono::seconds timeout) : sock_(sock) {
+    address(::getpeername, sock_, remote_ip_, remote_port_);
+    address(::getsockname, sock_, local_ip_, local_port_);
+    timeval tv{.tv_sec = static_cast<time_t>(timeout.count()), .tv_usec = 0};
+    ::setsockopt(sock_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    ::setsockopt(sock_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+  }
+
+  /// Waits until a request has begun to arrive; false when the peer closed, went quiet or failed.
+  bool await_request() { return begin_ < end_ || fill() > 0; }
+
+  /// Sends the gathered response; false when the peer is gone.
+  bool flush() {
+    std::size_t sent = 0;
+    while (sent < out_.size()) {
+      ssize_t n = ::send(sock_, out_.data() + sent, out_.size() - sent, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      sent += static_cast<std::size_t>(n);
+    }
+    out_.clear();
+    return true;
+  }
+
+  bool is_readable() const override { return true; }  // reads wait themselves, up to the timeout
+  bool is_writable() const override { return true; }  // writes are gathered until flush()
+
+  ssize_t read(char* ptr, size_t size) override {
+    // Anything said before a read (a "100 Continue") must reach the peer before it is waited for.
+    if (begin_ == end_ && (!flush() || fill() <= 0)) return -1;
+    std::size_t n = std::min(size, end_ - begin_);
+    std::memcpy(ptr, in_ + begin_, n);
+    begin_ += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* ptr, size_t size) override {
+    out_.append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = remote_ip_;
+    port = remote_port_;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = local_ip_;
+    port = local_port_;
+  }
+  socket_t socket() const override { return sock_; }
+
+ private:
+  ssize_t fill() {
+    ssize_t n;
+    do n = ::recv(sock_, in_, sizeof(in_), 0);
+    while (n < 0 && errno == EINTR);
+    begin_ = 0;
+    end_ = n > 0 ? static_cast<std::size_t>(n) : 0;
+    return n;
+  }
+
+  static void address(int (*query)(int, sockaddr*, socklen_t*), int sock, std::string& ip, int& port) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof(addr);
+    char host[NI_MAXHOST];
+    char serv[NI_MAXSERV];
+    if (query(sock, reinterpret_cast<sockaddr*>(&addr), &len) != 0 ||
+        ::getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof(host), serv, sizeof(serv),
+                      NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+      return;
+    }
+    ip = host;
+    port = std::atoi(serv);
+  }
+
+  socket_t sock_;
+  std::string remote_ip_, local_ip_;
+  int remote_port_ = 0, local_port_ = 0;
+  char in_[16384];
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+  std::string out_;
+};
+
+/// cpp-httplib's server with mxn's connection loop (Connection above). stop() ends the connections
+/// that wait for a request at once instead of after their keep-alive timeout.
+class ConnectionServer final : public httplib::Server {
+ public:
+  explicit ConnectionServer(const HttpServerOptions& options)
+      : timeout_(options.keep_alive_seconds), max_requests_(options.keep_alive_max_requests) {}
+
+  /// Ends the reading side of every open connection: a waiting one closes, a busy one finishes its
+  /// response first. Call after stop(), which closes the listening socket.
+  void close_connections() {
+    std::lock_guard lock(mutex_);
+    for (socket_t sock : open_) ::shutdown(sock, SHUT_RD);
+  }
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    {
+      std::lock_guard lock(mutex_);
+      open_.insert(sock);
+    }
+    Connection connection(sock, timeout_);
+    bool ok = true;
+    for (int left = max_requests_; ok && left > 0 && svr_sock_ != INVALID_SOCKET && connection.await_request();
+         --left) {
+      bool closed = false;
+      bool processed = process_request(connection, left == 1, closed, nullptr);
+      ok = connection.flush() && processed && !closed;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      open_.erase(sock);
+    }
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return ok;
+  }
+
+  std::chrono::seconds timeout_;
+  int max_requests_;
+  std::mutex mutex_;
+  std::unordered_set<socket_t> open_;
+};
+
 class HttplibServer final : public HttpServer {
  public:
-  explicit HttplibServer(const HttpServerOptions& options) : options_(options) {
+  explicit HttplibServer(const HttpServerOptions& options) : server_(options) {
     server_.set_tcp_nodelay(true);
     const auto threads = static_cast<std::size_t>(options.threads);
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server_.set_payload_max_length(options.max_body_bytes);
-    server_.set_keep_alive_timeout(options.keep_alive_seconds);
-    server_.set_keep_alive_max_count(static_cast<std::size_t>(options.keep_alive_max_requests));
     server_.set_socket_options([this](socket_t sock) {
       httplib::default_socket_options(sock);
       listen_socket_ = sock;
@@ -92,14 +230,14 @@ class HttplibServer final : public HttpServer {
     stopping_ = true;
     while (serving_) {
       server_.stop();
+      server_.close_connections();
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   }
 
  private:
-  HttpServerOptions options_;
   HttpHandlers handlers_;
-  httplib::Server server_;
+  ConnectionServer server_;
   socket_t listen_socket_ = -1;  // set when the server creates its socket
   std::atomic<bool> serving_{false};
   std::atomic<bool> stopping_{false};
