@@ -14,7 +14,7 @@ namespace mxn::api {
 struct HttpServerOptions {
   int threads = 64;                    // worker threads (one per open keep-alive connection)
   std::size_t max_body_bytes = 10 << 20;  // larger bodies are refused with 413 before being read
-  int keep_alive_seconds = 5;
+  int keep_alive_seconds = 5;          // a connection quiet this long (between or within requests) is closed
   int keep_alive_max_requests = 100000;
 };
 

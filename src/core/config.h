@@ -15,7 +15,10 @@ namespace mxn::config {
 
 struct WarehouseConfig {
   std::string path = "data/warehouse.duckdb";
-  int threads = 2;                        // DuckDB worker threads
+  // DuckDB threads. One by default: DuckDB 1.4's checkpoint spin-waits for its worker threads, which a
+  // busy server starves, so a second thread cost serving 3-8 % of its CPU; training reads gain nothing
+  // measurable from it (docs/benchmarks.md).
+  int threads = 1;
   std::string memory_limit = "4GB";       // DuckDB memory_limit
   int max_batch_rows = 100000;            // group commit: most rows in one transaction
   bool operator==(const WarehouseConfig&) const = default;
