@@ -52,43 +52,50 @@ class NeighborScores {
   /// The scores of `row` (see top_k_by_neighbors), replacing the previous call's.
   void accumulate(const NeighborLists& lists, const data::SparseRow& row);
   /// Every item with a score, each once, in the order first reached.
-  std::span<const ItemIndex> touched() const { return touched_; }
+  std::span<const ItemIndex> touched() const { return {touched_.data(), n_touched_}; }
   /// Indexed by item (at least lists.size() entries); 0 where not touched.
   std::span<const float> scores() const { return scores_; }
 
  private:
   std::vector<float> scores_;
   std::vector<std::uint8_t> seen_;
-  std::vector<ItemIndex> touched_;
+  std::vector<ItemIndex> touched_;  // the first n_touched_ entries; the rest is room
+  std::size_t n_touched_ = 0;
 };
 
 void NeighborScores::accumulate(const NeighborLists& lists, const data::SparseRow& row) {
-  for (ItemIndex i : touched_) {
+  for (ItemIndex i : touched()) {
     scores_[static_cast<std::size_t>(i)] = 0;
     seen_[static_cast<std::size_t>(i)] = 0;
   }
-  touched_.clear();
   const auto n = static_cast<std::size_t>(lists.size());
   if (scores_.size() < n) {
     scores_.resize(n, 0.0f);
     seen_.resize(n, 0);
   }
-  float* scores = scores_.data();  // plain pointers: push_back below must not make the loop reload them
+  // Without a branch on "seen before": every reached item is written after the touched ones, and the end
+  // moves on only for a first visit. So touched_ needs room for every list entry read, or n + 1.
+  std::size_t reach = 0;
+  for (std::size_t q = 0; q < row.size() && row.items[q] < lists.size(); ++q) reach += lists.items_of(row.items[q]).size();
+  if (touched_.size() < std::min(reach, n + 1)) touched_.resize(std::min(reach, n + 1));
+  float* scores = scores_.data();  // plain pointers, which the loop keeps in registers
   std::uint8_t* seen = seen_.data();
+  ItemIndex* touched = touched_.data();
+  std::size_t n_touched = 0;
   for (std::size_t q = 0; q < row.size() && row.items[q] < lists.size(); ++q) {
     const float w = row.weights[q];
     if (w == 0) continue;
     const auto items = lists.items_of(row.items[q]);
     const auto sims = lists.similarities_of(row.items[q]);
     for (std::size_t e = 0; e < items.size(); ++e) {
-      const auto j = static_cast<std::size_t>(items[e]);
+      const ItemIndex j = items[e];
       scores[j] += w * sims[e];
-      if (!seen[j]) {
-        seen[j] = 1;
-        touched_.push_back(items[e]);
-      }
+      touched[n_touched] = j;
+      n_touched += seen[j] ^ 1;
+      seen[j] = 1;
     }
   }
+  n_touched_ = n_touched;
 }
 
 std::mutex pool_mutex;
