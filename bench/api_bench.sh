@@ -8,7 +8,8 @@
 #   bench/api_bench.sh [BUILD_DIR]         default build-bench (falls back to build)
 #
 # Environment: USERS (10000), ITEMS per domain (10000), INTERACTIONS over all domains (1000000),
-# CONNECTIONS (64), THREADS (wrk threads, 2), DURATION (20s), BATCH (interactions per bulk request, 1000),
+# CONNECTIONS (64), THREADS (wrk threads, 2), DURATION (20s), WARMUP (5s: an unreported run of the same
+# requests first, so the figures are of a warm server), BATCH (interactions per bulk request, 1000),
 # KEEP=1 keeps the temporary folder.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,7 +21,8 @@ mxn="$root/$build/src/cli/mxn"
 command -v wrk >/dev/null || { echo "api_bench: wrk is not installed (scripts/setup installs it)" >&2; exit 1; }
 
 users=${USERS:-10000} items=${ITEMS:-10000} interactions=${INTERACTIONS:-1000000}
-connections=${CONNECTIONS:-64} threads=${THREADS:-2} duration=${DURATION:-20s} batch=${BATCH:-1000}
+connections=${CONNECTIONS:-64} threads=${THREADS:-2} duration=${DURATION:-20s} warmup=${WARMUP:-5s}
+batch=${BATCH:-1000}
 
 work=$(mktemp -d /tmp/mxn-api-bench.XXXXXX)
 server=""
@@ -61,7 +63,8 @@ curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "api_bench: server
 
 status=0
 run() {  # run NAME SCRIPT CONNECTIONS
-  echo "== $1: wrk -t$threads -c$3 -d$duration --latency -s $2"
+  echo "== $1: wrk -t$threads -c$3 -d$duration --latency -s $2 (after a $warmup warm-up)"
+  (cd bench/wrk && wrk -t"$threads" -c"$3" -d"$warmup" -s "$2" "http://127.0.0.1:$port" >/dev/null)
   local out
   out=$(cd bench/wrk && wrk -t"$threads" -c"$3" -d"$duration" --latency -s "$2" "http://127.0.0.1:$port")
   echo "$out"
