@@ -6,9 +6,17 @@
 
 namespace mxn::api {
 
+// Objects are filled key by key: nlohmann's brace lists build every pair as a temporary array first, and
+// copy what they are given by name (a whole item list, in the response below).
 nlohmann::json item_json(const engine::RecommendedItem& item) {
-  return {{"item_id", item.item_id}, {"title", item.title},   {"score", item.score},
-          {"rank", item.rank},       {"reason", item.reason}, {"contributions", item.contributions}};
+  nlohmann::json j = nlohmann::json::object();
+  j["item_id"] = item.item_id;
+  j["title"] = item.title;
+  j["score"] = item.score;
+  j["rank"] = item.rank;
+  j["reason"] = item.reason;
+  j["contributions"] = item.contributions;
+  return j;
 }
 
 Response post_recommendations(Services& s, const Request& r) {
@@ -30,17 +38,21 @@ Response post_recommendations(Services& s, const Request& r) {
   nlohmann::json served = nlohmann::json::array();  // the record keeps what was served, in order, and its score
   for (const auto& item : recs.items) {
     items.push_back(item_json(item));
-    served.push_back({{"item_id", item.item_id}, {"score", item.score}});
+    nlohmann::json& record = served.emplace_back(nlohmann::json::object());
+    record["item_id"] = item.item_id;
+    record["score"] = item.score;
   }
   s.served.record({.user_id = recs.user_id, .domain = recs.domain, .generated_at_us = now,
                    .model_types = recs.models_used, .items = served.dump()});
-  return json_response(200, {{"user_id", recs.user_id},
-                             {"domain", recs.domain},
-                             {"generated_at", format_iso8601(now)},
-                             {"cold_start", recs.cold_start},
-                             {"models_used", recs.models_used},
-                             {"count", items.size()},
-                             {"items", items}});
+  nlohmann::json out = nlohmann::json::object();
+  out["user_id"] = recs.user_id;
+  out["domain"] = recs.domain;
+  out["generated_at"] = format_iso8601(now);
+  out["cold_start"] = recs.cold_start;
+  out["models_used"] = recs.models_used;
+  out["count"] = items.size();
+  out["items"] = std::move(items);
+  return json_response(200, out);
 }
 
 }  // namespace mxn::api
