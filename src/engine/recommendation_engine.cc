@@ -138,6 +138,8 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
   const std::int64_t now = now_us();
   std::vector<ItemIndex> excluded_live;
   std::vector<LiveEntry> liked;
+  excluded_live.reserve(row.size());
+  liked.reserve(row.size());
   for (const auto& e : row) {
     if (e.weight > 0) liked.push_back(e);
     const bool recent = cooldown_days < 0 || e.last_us > now - static_cast<std::int64_t>(cooldown_days * kMicrosPerDay);
@@ -157,11 +159,13 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
     if (it == set->models.end()) return;
     const ServedModel& m = it->second;
     std::vector<std::pair<ItemIndex, float>> entries;
+    entries.reserve(row.size());
     for (const auto& e : row) {
       if (const ItemIndex i = to_model(m, s.live, e.item); i >= 0) entries.emplace_back(i, e.weight);
     }
     data::RowBuffer model_row(std::move(entries));
     std::vector<ItemIndex> excluded;
+    excluded.reserve(excluded_live.size() + request.filters.exclude_items.size());
     for (ItemIndex live_item : excluded_live) {
       if (const ItemIndex i = to_model(m, s.live, live_item); i >= 0) excluded.push_back(i);
     }

@@ -61,8 +61,8 @@ std::vector<ScoredItem> ItemKnn::similar_items(ItemIndex item, std::size_t k) co
   if (!fitted_) throw Error(Code::kFailedPrecondition, "model 'item_knn' is not fitted");
   const auto items = neighbor_items(item);
   const auto sims = neighbor_similarities(item);
-  std::vector<ScoredItem> out;
-  for (std::size_t q = 0; q < items.size() && q < k; ++q) out.push_back({items[q], sims[q]});
+  std::vector<ScoredItem> out(std::min(items.size(), k));
+  for (std::size_t q = 0; q < out.size(); ++q) out[q] = {items[q], sims[q]};
   return out;
 }
 
