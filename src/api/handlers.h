@@ -8,7 +8,7 @@ namespace mxn::api {
 
 Response json_response(int status, const nlohmann::json& body);
 /// One recommended item as the API shows it (recommendations and similar items).
-nlohmann::json item_json(const engine::RecommendedItem& item);
+nlohmann::json item_json(engine::RecommendedItem item);
 
 // interaction_handlers.cc
 Response post_interaction(Services& s, const Request& r);

@@ -8,13 +8,13 @@ namespace mxn::api {
 
 // Objects are filled key by key: nlohmann's brace lists build every pair as a temporary array first, and
 // copy what they are given by name (a whole item list, in the response below).
-nlohmann::json item_json(const engine::RecommendedItem& item) {
+nlohmann::json item_json(engine::RecommendedItem item) {
   nlohmann::json j = nlohmann::json::object();
-  j["item_id"] = item.item_id;
-  j["title"] = item.title;
+  j["item_id"] = std::move(item.item_id);
+  j["title"] = std::move(item.title);
   j["score"] = item.score;
   j["rank"] = item.rank;
-  j["reason"] = item.reason;
+  j["reason"] = std::move(item.reason);
   j["contributions"] = item.contributions;
   return j;
 }
@@ -32,15 +32,15 @@ Response post_recommendations(Services& s, const Request& r) {
   request.query_text = f.optional_string("query_text").value_or("");
   throw_if_any(problems);
 
-  const auto recs = s.engine.recommend(request);
+  auto recs = s.engine.recommend(request);
   const std::int64_t now = now_us();
   nlohmann::json items = nlohmann::json::array();
   nlohmann::json served = nlohmann::json::array();  // the record keeps what was served, in order, and its score
-  for (const auto& item : recs.items) {
-    items.push_back(item_json(item));
+  for (auto& item : recs.items) {
     nlohmann::json& record = served.emplace_back(nlohmann::json::object());
     record["item_id"] = item.item_id;
     record["score"] = item.score;
+    items.push_back(item_json(std::move(item)));
   }
   s.served.record({.user_id = recs.user_id, .domain = recs.domain, .generated_at_us = now,
                    .model_types = recs.models_used, .items = served.dump()});

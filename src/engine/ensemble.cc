@@ -22,7 +22,10 @@ std::vector<BlendedItem> blend(const std::vector<ModelList>& lists, const config
   for (const auto& list : lists) {
     if (!list.items.empty()) total_weight += list.weight;
   }
+  std::size_t n_parts = 0;
+  for (const auto& list : lists) n_parts += list.items.size();
   std::vector<Part> parts;
+  parts.reserve(n_parts);
   for (std::size_t l = 0; l < lists.size(); ++l) {
     const ModelList& list = lists[l];
     if (list.items.empty() || list.weight <= 0) continue;
@@ -48,6 +51,7 @@ std::vector<BlendedItem> blend(const std::vector<ModelList>& lists, const config
     std::size_t begin, end;
   };
   std::vector<Merged> merged;
+  merged.reserve(parts.size());
   for (std::size_t p = 0; p < parts.size();) {
     Merged m{parts[p].item, 0, p, p};
     for (; m.end < parts.size() && parts[m.end].item == m.item; ++m.end) m.score += parts[m.end].value;

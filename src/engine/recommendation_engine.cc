@@ -199,7 +199,7 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
     run_model("popularity", 1.0);
   }
 
-  const auto blended = blend(lists, domain_config.ensemble, request.top_k, [&](ItemIndex a, ItemIndex b) {
+  auto blended = blend(lists, domain_config.ensemble, request.top_k, [&](ItemIndex a, ItemIndex b) {
     return s.live.item_name(a) < s.live.item_name(b);
   });
 
@@ -220,9 +220,9 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
               [](const models::ScoredItem& a, const models::ScoredItem& b) { return a.item < b.item; });
   }
   int rank = 0;
-  for (const auto& b : blended) {
+  for (auto& b : blended) {
     RecommendedItem item{.item_id = s.live.item_name(b.item), .score = b.score, .rank = ++rank,
-                         .contributions = b.contributions};
+                         .contributions = std::move(b.contributions)};
     if (auto entry = catalog_.get(request.domain, item.item_id)) item.title = entry->title;
     std::string because;
     if (const ItemIndex i = liked_in_knn.empty() ? -1 : to_model(*knn, s.live, b.item); i >= 0) {
@@ -242,11 +242,11 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
     if (!because.empty()) {
       auto entry = catalog_.get(request.domain, because);
       item.reason = "because you liked " + (entry && !entry->title.empty() ? entry->title : because);
-    } else if (!request.query_text.empty() && b.contributions.count("embedding")) {
+    } else if (!request.query_text.empty() && item.contributions.count("embedding")) {
       item.reason = "matches '" + request.query_text + "'";
-    } else if (b.contributions.count("collab")) {
+    } else if (item.contributions.count("collab")) {
       item.reason = "liked by people with tastes like yours";
-    } else if (b.contributions.count("embedding")) {
+    } else if (item.contributions.count("embedding")) {
       item.reason = "similar in content to what you liked";
     } else {
       item.reason = "popular in " + request.domain + " right now";
