@@ -9,6 +9,7 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -255,6 +256,10 @@ void als_exact_implicit(const AlsRow& row, const float* gram, float alpha, float
   const int k = row.k;
   std::size_t n = 0;
   for (float w : row.weights) n += w != 0 ? 1 : 0;
+  if (n == 0) {  // nothing weighs anything: b = 0, so x = 0 (and Eigen's rank update of no rows divides by 0)
+    std::fill(x, x + k, 0.0f);
+    return;
+  }
   Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> scaled(static_cast<Eigen::Index>(n),
                                                                                k);
   Eigen::VectorXd b = Eigen::VectorXd::Zero(k);

@@ -226,5 +226,20 @@ TEST_F(AlsTest, HandlesUsersAndItemsWithoutInteractions) {
   }
 }
 
+TEST_F(AlsTest, ARowWhoseWeightsAreAllZeroFoldsInToZero) {
+  // Interactions can cancel out (a like and a dislike of one item): the row lists items, none weighs anything.
+  // 64 factors: Eigen's blocked product, which divides by the number of rows, is used from this size on.
+  const auto data = testing::planted(6, 10, 12, false);
+  AlsParams p = params("implicit");
+  p.factors = 64;
+  Als als(p);
+  als.fit(data.matrix, threads(2));
+  const std::vector<ItemIndex> items{0, 3};
+  const std::vector<float> weights{0.0f, 0.0f};
+  const data::SparseRow row{items, weights};
+  EXPECT_TRUE(als.fold_in(row).isZero(0));
+  EXPECT_TRUE(als.recommend(row, 5, {}).empty());
+}
+
 }  // namespace
 }  // namespace mxn::models
