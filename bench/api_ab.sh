@@ -22,19 +22,14 @@ rounds=${ROUNDS:-6} duration=${DURATION:-4s} connections=${CONNECTIONS:-64}
 
 work=$(mktemp -d /tmp/mxn-api-ab.XXXXXX)
 pids=()
+server_pid=""  # set by start_server: the server being started, not yet in pids
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}" $server_pid; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
   [[ "${KEEP:-0}" == 1 ]] && echo "api_ab: kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
 
-free_port() {
-  for _ in $(seq 1 50); do
-    local candidate=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then echo "$candidate"; return; fi
-  done
-  echo "api_ab: no free port found" >&2; exit 1
-}
+source bench/server_lib.sh
 
 export MXN_MODELS_STORE_DIR="$work/models" MXN_LOG_LEVEL=warn MXN_API_HOST=127.0.0.1
 export MXN_BENCH_USERS=${USERS:-10000}
@@ -49,16 +44,10 @@ for side in a b; do
   build=$1; [[ $side == b ]] && build=$2
   cp "$work/seed.duckdb" "$work/$side.duckdb"
   port=$(free_port)
-  MXN_WAREHOUSE_PATH="$work/$side.duckdb" MXN_API_PORT=$port "$root/$build/src/cli/mxn" serve --no-scheduler \
-    >"$work/$side.log" 2>&1 &
-  pids+=($!)
+  start_server "$port" "$work/$side.log" env MXN_WAREHOUSE_PATH="$work/$side.duckdb" MXN_API_PORT="$port" \
+    "$root/$build/src/cli/mxn" serve --no-scheduler
+  pids+=("$server_pid")
   ports+=("$port")
-  for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
-    kill -0 "${pids[-1]}" 2>/dev/null || { cat "$work/$side.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "api_ab: server $side did not start" >&2; exit 1; }
 done
 
 measure() {  # measure SIDE(0|1): prints "cpu_us_per_request requests_per_s"

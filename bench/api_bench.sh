@@ -25,19 +25,15 @@ connections=${CONNECTIONS:-64} threads=${THREADS:-2} duration=${DURATION:-20s} w
 batch=${BATCH:-1000}
 
 work=$(mktemp -d /tmp/mxn-api-bench.XXXXXX)
-server=""
+server_pid=""  # set by start_server
 cleanup() {
-  [[ -n "$server" ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   [[ "${KEEP:-0}" == 1 ]] && echo "api_bench: kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
 
-port=""
-for _ in $(seq 1 50); do  # a loopback port nobody listens on
-  candidate=$((20000 + RANDOM % 40000))
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
-done
-[[ -n "$port" ]] || { echo "api_bench: no free port found" >&2; exit 1; }
+source bench/server_lib.sh
+port=$(free_port)
 export MXN_WAREHOUSE_PATH="$work/warehouse.duckdb" MXN_MODELS_STORE_DIR="$work/models"
 export MXN_API_HOST=127.0.0.1 MXN_API_PORT=$port MXN_LOG_LEVEL=warn
 export MXN_BENCH_USERS=$users MXN_BENCH_ITEMS=$items MXN_BENCH_BATCH=$batch
@@ -52,14 +48,7 @@ if [[ -x "$root/$build/bench/engine_bench" ]]; then
   "$root/$build/bench/engine_bench"
 fi
 
-"$mxn" serve --no-scheduler >"$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 600); do
-  curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
-  kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "api_bench: server did not start" >&2; exit 1; }
+start_server "$port" "$work/server.log" "$mxn" serve --no-scheduler
 
 status=0
 run() {  # run NAME SCRIPT CONNECTIONS
