@@ -16,8 +16,8 @@ namespace mxn::config {
 struct WarehouseConfig {
   std::string path = "data/warehouse.duckdb";
   // DuckDB threads. One by default: DuckDB 1.4's checkpoint spin-waits for its worker threads, which a
-  // busy server starves, so a second thread cost serving 3-8 % of its CPU; training reads gain nothing
-  // measurable from it (docs/benchmarks.md).
+  // busy server starves (the spin was 6.6 % of a loaded server's CPU samples); training reads gain nothing
+  // measurable from a second thread (docs/benchmarks.md).
   int threads = 1;
   std::string memory_limit = "4GB";       // DuckDB memory_limit
   int max_batch_rows = 100000;            // group commit: most rows in one transaction
