@@ -116,6 +116,7 @@ void Als::fit(const data::InteractionMatrix& m, const FitOptions& options) {
   }
   item_gram_ = explicit_ ? FactorMatrix() : gram(items_, lambda, threads);
   item_norms_ = row_norms(items_);
+  quantized_ = QuantizedFactors(items_);
   fitted_ = true;
 }
 
@@ -139,7 +140,7 @@ std::vector<ScoredItem> Als::recommend(const data::SparseRow& row, std::size_t k
                                        const ItemFilter& exclude) const {
   const Eigen::VectorXf x = fold_in(row);
   if (x.isZero(0)) return {};
-  return recommend_by_factors(items_, {x.data(), static_cast<std::size_t>(x.size())}, {}, k, exclude);
+  return quantized_.top_k(items_, {x.data(), static_cast<std::size_t>(x.size())}, {}, k, exclude);
 }
 
 std::vector<ScoredItem> Als::similar_items(ItemIndex item, std::size_t k) const {
@@ -191,6 +192,7 @@ void Als::load(ModelReader& in) {
   loss_history_ = std::move(history);
   item_gram_ = explicit_ ? FactorMatrix() : gram(items_, static_cast<float>(params_.regularization), 1);
   item_norms_ = row_norms(items_);
+  quantized_ = QuantizedFactors(items_);
   fitted_ = true;
 }
 

@@ -16,6 +16,7 @@
 
 #include "core/model_params.h"
 #include "models/factors.h"
+#include "models/quantized_factors.h"
 #include "models/recommender.h"
 
 namespace mxn::models {
@@ -62,6 +63,7 @@ class Als final : public Recommender {
   FactorMatrix items_;
   FactorMatrix item_gram_;  // k x k, YᵀY + λI (implicit fold-in)
   std::vector<float> item_norms_;
+  QuantizedFactors quantized_;  // of items_, for recommend()
   std::vector<double> loss_history_;
 };
 

@@ -235,6 +235,7 @@ void Bpr::fit(const data::InteractionMatrix& m, const FitOptions& options) {
     if (options.progress) options.progress(epoch + 1, params_.epochs, mean);
   }
   item_norms_ = row_norms(items_);
+  quantized_ = QuantizedFactors(items_);
   fitted_ = true;
 }
 
@@ -282,7 +283,7 @@ std::vector<ScoredItem> Bpr::recommend(const data::SparseRow& row, std::size_t k
                                        const ItemFilter& exclude) const {
   const Eigen::VectorXf u = fold_in(row);
   if (u.isZero(0)) return {};
-  return recommend_by_factors(items_, {u.data(), static_cast<std::size_t>(u.size())}, bias_, k, exclude);
+  return quantized_.top_k(items_, {u.data(), static_cast<std::size_t>(u.size())}, bias_, k, exclude);
 }
 
 std::vector<ScoredItem> Bpr::similar_items(ItemIndex item, std::size_t k) const {
@@ -333,6 +334,7 @@ void Bpr::load(ModelReader& in) {
   users_ = FactorMatrix();
   loss_history_ = std::move(history);
   item_norms_ = row_norms(items_);
+  quantized_ = QuantizedFactors(items_);
   fitted_ = true;
 }
 

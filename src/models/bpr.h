@@ -15,6 +15,7 @@
 
 #include "core/model_params.h"
 #include "models/factors.h"
+#include "models/quantized_factors.h"
 #include "models/recommender.h"
 
 namespace mxn::models {
@@ -59,6 +60,7 @@ class Bpr final : public Recommender {
   FactorMatrix items_;
   std::vector<float> bias_;
   std::vector<float> item_norms_;
+  QuantizedFactors quantized_;  // of items_, for recommend()
   std::vector<double> loss_history_;
 };
 

@@ -54,17 +54,6 @@ std::vector<float> row_norms(const FactorMatrix& m) {
   return norms;
 }
 
-std::vector<ScoredItem> recommend_by_factors(const FactorMatrix& items, std::span<const float> user,
-                                             std::span<const float> bias, std::size_t k,
-                                             const ItemFilter& exclude) {
-  MXN_CHECK(static_cast<Eigen::Index>(user.size()) == items.cols(), "user vector size");
-  Eigen::Map<const Eigen::VectorXf> u(user.data(), static_cast<Eigen::Index>(user.size()));
-  Eigen::VectorXf scores = items * u;
-  if (!bias.empty())
-    scores += Eigen::Map<const Eigen::VectorXf>(bias.data(), static_cast<Eigen::Index>(bias.size()));
-  return top_k(std::span<const float>(scores.data(), static_cast<std::size_t>(scores.size())), k, exclude);
-}
-
 std::vector<ScoredItem> similar_by_cosine(const FactorMatrix& items, std::span<const float> norms,
                                           ItemIndex item, std::size_t k) {
   if (item < 0 || item >= items.rows()) {

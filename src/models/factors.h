@@ -1,6 +1,6 @@
 #pragma once
 // Shared pieces of the matrix-factorisation models (ALS, BPR): the factor matrix type, deterministic
-// initialisation and Gram matrix, scoring a user vector against item factors, cosine similar items, and
+// initialisation and Gram matrix, cosine similar items, and
 // (de)serialisation of factor matrices.
 
 #include <Eigen/Core>
@@ -26,11 +26,6 @@ FactorMatrix gram(const FactorMatrix& m, float reg, int threads);
 
 /// Euclidean norm of every row.
 std::vector<float> row_norms(const FactorMatrix& m);
-
-/// Scores every item as items · user (+ bias[i] when bias is non-empty) and selects the top k.
-std::vector<ScoredItem> recommend_by_factors(const FactorMatrix& items, std::span<const float> user,
-                                             std::span<const float> bias, std::size_t k,
-                                             const ItemFilter& exclude);
 
 /// The k items whose factor vectors have the highest cosine with `item`'s (never `item` itself; items
 /// with a zero vector score 0). norms: row_norms(items).

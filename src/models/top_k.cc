@@ -5,6 +5,8 @@
 #include <functional>
 #include <limits>
 
+#include "core/error.h"
+
 namespace mxn::models {
 
 namespace {
@@ -48,10 +50,29 @@ class Selector {
 
 }  // namespace
 
+std::vector<float> block_maxima(std::span<const float> scores) {
+  constexpr float kLowest = -std::numeric_limits<float>::infinity();
+  std::vector<float> maxima(scores.size() / kScoreBlock);
+  for (std::size_t b = 0; b < maxima.size(); ++b) {
+    float m = kLowest;
+#pragma omp simd reduction(max : m)
+    for (std::size_t j = b * kScoreBlock; j < (b + 1) * kScoreBlock; ++j) {
+      const float v = scores[j];
+      m = std::max(m, v == v ? v : kLowest);  // NaN: ignored
+    }
+    maxima[b] = m;
+  }
+  return maxima;
+}
+
 std::vector<ScoredItem> top_k(std::span<const float> scores, std::size_t k, const ItemFilter& exclude) {
+  return top_k(scores, block_maxima(scores), k, exclude);
+}
+
+std::vector<ScoredItem> top_k(std::span<const float> scores, std::span<const float> maxima, std::size_t k,
+                              const ItemFilter& exclude) {
   if (k == 0) return {};
-  constexpr std::size_t kBlock = 16;
-  const std::size_t blocks = scores.size() / kBlock;
+  const std::size_t blocks = scores.size() / kScoreBlock;
   const std::size_t listed = exclude.items().size();
   // Block-maximum pruning. With m the (k + listed exclusions)-th largest block maximum, at least that many
   // items score >= m, so at least k of them are not excluded, and no item below m is in the result: the
@@ -62,18 +83,8 @@ std::vector<ScoredItem> top_k(std::span<const float> scores, std::size_t k, cons
     for (std::size_t i = 0; i < scores.size(); ++i) selector.offer(static_cast<ItemIndex>(i), scores[i]);
     return selector.take();
   }
-  constexpr float kLowest = -std::numeric_limits<float>::infinity();
-  std::vector<float> maxima(blocks);
-  for (std::size_t b = 0; b < blocks; ++b) {
-    float m = kLowest;
-#pragma omp simd reduction(max : m)
-    for (std::size_t j = b * kBlock; j < (b + 1) * kBlock; ++j) {
-      const float v = scores[j];
-      m = std::max(m, v == v ? v : kLowest);  // NaN: ignored
-    }
-    maxima[b] = m;
-  }
-  std::vector<float> order(maxima);
+  MXN_CHECK(maxima.size() == blocks, "one maximum per whole block of scores");
+  std::vector<float> order(maxima.begin(), maxima.end());
   const auto rank = static_cast<std::ptrdiff_t>(k + listed - 1);
   std::nth_element(order.begin(), order.begin() + rank, order.end(), std::greater<>());
   const float bar = order[static_cast<std::size_t>(rank)];
@@ -83,9 +94,9 @@ std::vector<ScoredItem> top_k(std::span<const float> scores, std::size_t k, cons
   };
   for (std::size_t b = 0; b < blocks; ++b) {
     if (!(maxima[b] >= bar)) continue;
-    for (std::size_t j = b * kBlock; j < (b + 1) * kBlock; ++j) consider(j);
+    for (std::size_t j = b * kScoreBlock; j < (b + 1) * kScoreBlock; ++j) consider(j);
   }
-  for (std::size_t i = blocks * kBlock; i < scores.size(); ++i) consider(i);
+  for (std::size_t i = blocks * kScoreBlock; i < scores.size(); ++i) consider(i);
   if (best.size() > k) {
     std::nth_element(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(k - 1), best.end(), ranks_before);
     best.resize(k);

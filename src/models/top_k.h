@@ -23,6 +23,16 @@ inline constexpr RanksBefore ranks_before{};
 /// scores: one per item (index = item). Excluded items are checked only when they would enter the result.
 std::vector<ScoredItem> top_k(std::span<const float> scores, std::size_t k, const ItemFilter& exclude);
 
+/// Scores are pruned by the maxima of whole blocks of this many consecutive items.
+inline constexpr std::size_t kScoreBlock = 16;
+
+/// The maximum of each whole block of scores (scores.size() / kScoreBlock of them), NaN ignored.
+std::vector<float> block_maxima(std::span<const float> scores);
+
+/// The same as top_k() for a caller that has block_maxima(scores) already.
+std::vector<ScoredItem> top_k(std::span<const float> scores, std::span<const float> maxima, std::size_t k,
+                              const ItemFilter& exclude);
+
 /// The same over a subset: only `candidates` (distinct item indices) are considered, scored by
 /// scores[item]. `skip` (optional, may be -1) is one more item to leave out.
 std::vector<ScoredItem> top_k_of(std::span<const ItemIndex> candidates, std::span<const float> scores,

@@ -1,0 +1,154 @@
+#include "models/quantized_factors.h"
+
+#if defined(__AVX512F__) && defined(__AVX512VNNI__)
+#include <immintrin.h>
+#endif
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "core/error.h"
+#include "models/top_k.h"
+
+namespace mxn::models {
+
+namespace {
+
+constexpr std::size_t kPanel = 16;  // items per panel
+constexpr std::size_t kGroup = 4;   // factors per group: one 32-bit lane of a VNNI product
+constexpr std::size_t kGroupBytes = kPanel * kGroup;
+
+/// x rounded to the nearest integer in [-127, 127].
+std::int32_t quantize(float x) { return static_cast<std::int32_t>(std::clamp(std::lrint(x), -127L, 127L)); }
+
+/// acc[l] = Σ_f user[f] · q(item l, factor f) over the 16 items of one panel. `user` holds groups × 4
+/// unsigned bytes.
+void panel_dot(const std::uint8_t* user, const std::int8_t* panel, std::size_t groups, std::int32_t* acc) {
+#if defined(__AVX512F__) && defined(__AVX512VNNI__)
+  auto word = [&](std::size_t g) {
+    std::int32_t w;
+    std::memcpy(&w, user + g * kGroup, sizeof w);
+    return _mm512_set1_epi32(w);
+  };
+  __m512i a0 = _mm512_setzero_si512();
+  __m512i a1 = _mm512_setzero_si512();  // two chains, so that consecutive products overlap
+  std::size_t g = 0;
+  for (; g + 1 < groups; g += 2) {
+    a0 = _mm512_dpbusd_epi32(a0, word(g), _mm512_loadu_si512(panel + g * kGroupBytes));
+    a1 = _mm512_dpbusd_epi32(a1, word(g + 1), _mm512_loadu_si512(panel + (g + 1) * kGroupBytes));
+  }
+  if (g < groups) a0 = _mm512_dpbusd_epi32(a0, word(g), _mm512_loadu_si512(panel + g * kGroupBytes));
+  _mm512_storeu_si512(acc, _mm512_add_epi32(a0, a1));
+#else
+  std::fill(acc, acc + kPanel, 0);
+  for (std::size_t g = 0; g < groups; ++g) {
+    const std::int8_t* block = panel + g * kGroupBytes;
+    for (std::size_t l = 0; l < kPanel; ++l) {
+      for (std::size_t j = 0; j < kGroup; ++j) acc[l] += std::int32_t{user[g * kGroup + j]} * block[l * kGroup + j];
+    }
+  }
+#endif
+}
+
+}  // namespace
+
+QuantizedFactors::QuantizedFactors(const FactorMatrix& items)
+    : rows_(items.rows()), cols_(items.cols()), groups_((static_cast<std::size_t>(cols_) + kGroup - 1) / kGroup) {
+  const auto n = static_cast<std::size_t>(rows_);
+  const auto k = static_cast<std::size_t>(cols_);
+  const std::size_t padded = (n + kPanel - 1) / kPanel * kPanel;
+  values_.assign(padded * groups_ * kGroup, 0);
+  scale_.assign(padded, 0.0f);
+  l1_.assign(padded, 0.0f);
+  sum_.assign(padded, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* v = items.data() + i * k;
+    float top = 0;
+    bool finite = true;
+    for (std::size_t f = 0; f < k; ++f) {
+      finite = finite && std::isfinite(v[f]);
+      top = std::max(top, std::abs(v[f]));
+    }
+    if (!finite) {  // never a candidate: its bounds are NaN
+      scale_[i] = std::numeric_limits<float>::quiet_NaN();
+      continue;
+    }
+    if (top == 0) continue;  // the zero vector: q = 0, s = 0, exact
+    const float s = top / 127;
+    std::int8_t* panel = values_.data() + i / kPanel * groups_ * kGroupBytes;
+    double l1 = 0;
+    for (std::size_t f = 0; f < k; ++f) {
+      const std::int32_t q = quantize(v[f] / s);
+      panel[f / kGroup * kGroupBytes + i % kPanel * kGroup + f % kGroup] = static_cast<std::int8_t>(q);
+      sum_[i] += q;
+      l1 += std::abs(q);
+    }
+    scale_[i] = s;
+    l1_[i] = static_cast<float>(l1 * s);
+  }
+}
+
+std::vector<ScoredItem> QuantizedFactors::top_k(const FactorMatrix& items, std::span<const float> user,
+                                                std::span<const float> bias, std::size_t k,
+                                                const ItemFilter& exclude) const {
+  MXN_CHECK(items.rows() == rows_ && items.cols() == cols_, "QuantizedFactors: not the matrix it was made from");
+  MXN_CHECK(static_cast<Eigen::Index>(user.size()) == cols_, "user vector size");
+  MXN_CHECK(bias.empty() || static_cast<Eigen::Index>(bias.size()) == rows_, "bias size");
+  const auto n = static_cast<std::size_t>(rows_);
+  if (k == 0 || n == 0) return {};
+  float top = 0, l1 = 0;
+  for (float x : user) {
+    top = std::max(top, std::abs(x));
+    l1 += std::abs(x);
+  }
+  if (!std::isfinite(l1)) return {};
+  const float t = top / 127;
+  std::vector<std::uint8_t> p(groups_ * kGroup, 128);  // t·(p − 128) ≈ user; padding factors are 0
+  for (std::size_t f = 0; t > 0 && f < user.size(); ++f) p[f] = static_cast<std::uint8_t>(quantize(user[f] / t) + 128);
+
+  // The error bound per item, widened for float rounding: of the dot product scored again (k·2⁻²⁴ relative
+  // at most, so k·2⁻¹⁴ leaves a wide margin), of ‖u‖₁ and of the bound itself; the last term covers the
+  // rounding of the approximate score and of adding the bias.
+  const float widen = 1 + static_cast<float>(cols_) * 0x1p-14f;
+  const float half_l1 = l1 / 2 * widen;
+  const float half_t = t / 2 * widen;
+  std::vector<float> bounds(2 * n);
+  float* lo = bounds.data();
+  float* hi = lo + n;
+  alignas(64) std::int32_t acc[kPanel];
+  for (std::size_t first = 0; first < n; first += kPanel) {
+    panel_dot(p.data(), values_.data() + first / kPanel * groups_ * kGroupBytes, groups_, acc);
+    const std::size_t count = std::min(kPanel, n - first);
+    for (std::size_t l = 0; l < count; ++l) {
+      const std::size_t i = first + l;
+      const float product = static_cast<float>(acc[l] - 128 * sum_[i]) * (scale_[i] * t);
+      const float x = bias.empty() ? product : product + bias[i];
+      const float margin = scale_[i] * half_l1 + l1_[i] * half_t + (std::abs(product) + std::abs(x)) * 0x1p-20f;
+      lo[i] = x - margin;
+      hi[i] = x + margin;
+    }
+  }
+
+  // The k best lower bounds set the bar; whatever reaches it is scored again exactly (into hi). Whole blocks
+  // below the bar are skipped by their maximum.
+  const std::span<const float> lower(lo, n), upper(hi, n);
+  const auto best_lower = models::top_k(lower, block_maxima(lower), k, exclude);
+  const float bar = best_lower.size() == k ? best_lower.back().score : -std::numeric_limits<float>::infinity();
+  const auto upper_maxima = block_maxima(upper);
+  Eigen::Map<const Eigen::VectorXf> u(user.data(), cols_);
+  std::vector<ItemIndex> candidates;
+  candidates.reserve(2 * k);
+  for (std::size_t b = 0; b * kScoreBlock < n; ++b) {
+    if (b < upper_maxima.size() && !(upper_maxima[b] >= bar)) continue;
+    for (std::size_t i = b * kScoreBlock; i < std::min(n, (b + 1) * kScoreBlock); ++i) {
+      if (!(hi[i] >= bar)) continue;
+      hi[i] = items.row(static_cast<Eigen::Index>(i)).dot(u) + (bias.empty() ? 0.0f : bias[i]);
+      candidates.push_back(static_cast<ItemIndex>(i));
+    }
+  }
+  return top_k_of(candidates, upper, k, exclude);
+}
+
+}  // namespace mxn::models
