@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "core/error.h"
@@ -48,6 +49,41 @@ class Selector {
   ScoredItem bar_;
 };
 
+/// An order-preserving map of floats to integers (a < b exactly when key(a) < key(b), with −0 below +0),
+/// NaN mapped to the lowest key.
+std::int32_t order_key(float x) {
+  std::int32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  return x == x ? bits ^ ((bits >> 31) & 0x7fffffff) : std::numeric_limits<std::int32_t>::min();
+}
+
+float from_order_key(std::int32_t key) {
+  const std::int32_t bits = key ^ ((key >> 31) & 0x7fffffff);
+  float x;
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+/// The r-th largest (r >= 1) of values, NaN ignored; -infinity when fewer than r are not NaN. A bisection
+/// over the 32-bit keys whose every step counts the values at or above the middle: no data-dependent branch,
+/// so it costs the same on any order (std::nth_element mispredicts about every other comparison).
+float kth_largest(std::span<const float> values, std::size_t r) {
+  std::vector<std::int32_t> keys(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) keys[i] = order_key(values[i]);
+  std::int64_t lo = std::numeric_limits<std::int32_t>::min();  // count(keys >= lo) >= r, when that can hold
+  std::int64_t hi = std::int64_t{std::numeric_limits<std::int32_t>::max()} + 1;  // count(keys >= hi) < r
+  while (hi - lo > 1) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    const auto bar = static_cast<std::int32_t>(mid);
+    std::size_t at_or_above = 0;
+    for (std::int32_t key : keys) at_or_above += key >= bar ? 1 : 0;
+    (at_or_above >= r ? lo : hi) = mid;
+  }
+  const auto key = static_cast<std::int32_t>(lo);
+  return key == std::numeric_limits<std::int32_t>::min() ? -std::numeric_limits<float>::infinity()
+                                                          : from_order_key(key);
+}
+
 }  // namespace
 
 std::vector<float> block_maxima(std::span<const float> scores) {
@@ -84,11 +120,8 @@ std::vector<ScoredItem> top_k(std::span<const float> scores, std::span<const flo
     return selector.take();
   }
   MXN_CHECK(maxima.size() == blocks, "one maximum per whole block of scores");
-  std::vector<float> order(maxima.begin(), maxima.end());
-  const auto rank = static_cast<std::ptrdiff_t>(k + listed - 1);
-  std::nth_element(order.begin(), order.begin() + rank, order.end(), std::greater<>());
-  const float bar = order[static_cast<std::size_t>(rank)];
-  std::vector<ScoredItem> best;
+  const float bar = kth_largest(maxima, k + listed);
+  std::vector<ScoredItem> best;  // in index order
   auto consider = [&](std::size_t i) {
     if (scores[i] >= bar && !exclude.excludes(static_cast<ItemIndex>(i))) best.push_back({static_cast<ItemIndex>(i), scores[i]});
   };
@@ -98,8 +131,19 @@ std::vector<ScoredItem> top_k(std::span<const float> scores, std::span<const flo
   }
   for (std::size_t i = blocks * kScoreBlock; i < scores.size(); ++i) consider(i);
   if (best.size() > k) {
-    std::nth_element(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(k - 1), best.end(), ranks_before);
-    best.resize(k);
+    // The k best: every item above the k-th best score, then the ones equal to it by lower index.
+    std::vector<float> values(best.size());
+    for (std::size_t i = 0; i < best.size(); ++i) values[i] = best[i].score;
+    const float kth = kth_largest(values, k);
+    std::size_t ties = k;
+    for (const auto& s : best) ties -= s.score > kth ? 1 : 0;
+    std::size_t kept = 0;
+    for (const auto& s : best) {
+      const bool tie = s.score == kth && ties > 0;
+      if (s.score > kth || tie) best[kept++] = s;
+      ties -= tie ? 1 : 0;
+    }
+    best.resize(kept);
   }
   std::sort(best.begin(), best.end(), ranks_before);
   return best;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 namespace mxn::models {
@@ -34,18 +35,24 @@ TEST(TopKTest, OverCandidatesOnly) {
   EXPECT_EQ(top, expected);
 }
 
-// Against a full sort, over score orders that stress the selection (random, ascending, many ties, NaN),
+// Against a full sort, over score orders that stress the selection (random, ascending, many ties, NaN,
+// infinities and zeros of both signs),
 // with and without listed exclusions and a predicate, for k from 1 to more than the items.
 TEST(TopKTest, MatchesAFullSort) {
   std::mt19937 rng(5);
-  for (int order = 0; order < 4; ++order) {
+  for (int order = 0; order < 5; ++order) {
     std::vector<float> scores(5003);
     for (std::size_t i = 0; i < scores.size(); ++i) {
       switch (order) {
         case 0: scores[i] = std::uniform_real_distribution<float>(-1, 1)(rng); break;
         case 1: scores[i] = static_cast<float>(i) * 0.001f; break;
         case 2: scores[i] = static_cast<float>(rng() % 7); break;
-        default: scores[i] = rng() % 10 == 0 ? std::nanf("") : std::uniform_real_distribution<float>(0, 1)(rng);
+        case 3: scores[i] = rng() % 10 == 0 ? std::nanf("") : std::uniform_real_distribution<float>(0, 1)(rng); break;
+        default: {
+          constexpr float kInf = std::numeric_limits<float>::infinity();
+          const float values[] = {-kInf, -1.0f, -0.0f, 0.0f, 1.0f, kInf};
+          scores[i] = values[rng() % 6];
+        }
       }
     }
     std::vector<ItemIndex> listed;
