@@ -1,5 +1,6 @@
 #include "models/neighbor_lists.h"
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -45,57 +46,30 @@ NeighborLists NeighborLists::load(BinaryReader& in, ItemIndex n_items, std::stri
 
 namespace {
 
-/// Scratch for scoring rows through neighbour lists (a dense score per item), reused: each accumulate()
-/// clears only what the previous one touched.
+/// Scratch for scoring rows through neighbour lists: a dense score per item, reused from call to call.
 class NeighborScores {
  public:
-  /// The scores of `row` (see top_k_by_neighbors), replacing the previous call's.
-  void accumulate(const NeighborLists& lists, const data::SparseRow& row);
-  /// Every item with a score, each once, in the order first reached.
-  std::span<const ItemIndex> touched() const { return {touched_.data(), n_touched_}; }
-  /// Indexed by item (at least lists.size() entries); 0 where not touched.
-  std::span<const float> scores() const { return scores_; }
+  /// The scores of `row` (see top_k_by_neighbors) for the lists' items, 0 where no list reaches; valid
+  /// until the next call.
+  std::span<const float> accumulate(const NeighborLists& lists, const data::SparseRow& row);
 
  private:
   std::vector<float> scores_;
-  std::vector<std::uint8_t> seen_;
-  std::vector<ItemIndex> touched_;  // the first n_touched_ entries; the rest is room
-  std::size_t n_touched_ = 0;
 };
 
-void NeighborScores::accumulate(const NeighborLists& lists, const data::SparseRow& row) {
-  for (ItemIndex i : touched()) {
-    scores_[static_cast<std::size_t>(i)] = 0;
-    seen_[static_cast<std::size_t>(i)] = 0;
-  }
+std::span<const float> NeighborScores::accumulate(const NeighborLists& lists, const data::SparseRow& row) {
+  // Dense, cleared whole: a few kilobytes of memset cost less than tracking which items were reached.
   const auto n = static_cast<std::size_t>(lists.size());
-  if (scores_.size() < n) {
-    scores_.resize(n, 0.0f);
-    seen_.resize(n, 0);
-  }
-  // Without a branch on "seen before": every reached item is written after the touched ones, and the end
-  // moves on only for a first visit. So touched_ needs room for every list entry read, or n + 1.
-  std::size_t reach = 0;
-  for (std::size_t q = 0; q < row.size() && row.items[q] < lists.size(); ++q) reach += lists.items_of(row.items[q]).size();
-  if (touched_.size() < std::min(reach, n + 1)) touched_.resize(std::min(reach, n + 1));
-  float* scores = scores_.data();  // plain pointers, which the loop keeps in registers
-  std::uint8_t* seen = seen_.data();
-  ItemIndex* touched = touched_.data();
-  std::size_t n_touched = 0;
+  scores_.assign(n, 0.0f);
+  float* scores = scores_.data();
   for (std::size_t q = 0; q < row.size() && row.items[q] < lists.size(); ++q) {
     const float w = row.weights[q];
     if (w == 0) continue;
     const auto items = lists.items_of(row.items[q]);
     const auto sims = lists.similarities_of(row.items[q]);
-    for (std::size_t e = 0; e < items.size(); ++e) {
-      const ItemIndex j = items[e];
-      scores[j] += w * sims[e];
-      touched[n_touched] = j;
-      n_touched += seen[j] ^ 1;
-      seen[j] = 1;
-    }
+    for (std::size_t e = 0; e < items.size(); ++e) scores[items[e]] += w * sims[e];
   }
-  n_touched_ = n_touched;
+  return {scores, n};
 }
 
 std::mutex pool_mutex;
@@ -126,12 +100,11 @@ std::unique_ptr<NeighborScores, ReturnToPool> borrow() {
 std::vector<ScoredItem> top_k_by_neighbors(const NeighborLists& lists, const data::SparseRow& row, std::size_t k,
                                            const ItemFilter& exclude) {
   const auto reached = borrow();
-  reached->accumulate(lists, row);
-  std::vector<ItemIndex> positive;
-  for (ItemIndex i : reached->touched()) {
-    if (reached->scores()[static_cast<std::size_t>(i)] > 0) positive.push_back(i);
-  }
-  return top_k_of(positive, reached->scores(), k, exclude);
+  // Items no list reaches score 0, and every positive score ranks before them: the k best that are
+  // positive are the k best positive items.
+  auto best = top_k(reached->accumulate(lists, row), k, exclude);
+  best.erase(std::find_if(best.begin(), best.end(), [](const ScoredItem& s) { return !(s.score > 0); }), best.end());
+  return best;
 }
 
 }  // namespace mxn::models
