@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <random>
+#include <string>
+
 namespace mxn::engine {
 namespace {
 
@@ -58,6 +63,45 @@ TEST(BlendTest, EmptyListsAndZeroWeightsAddNothing) {
   EXPECT_EQ(out[0].item, 10);
   EXPECT_EQ(out[0].contributions.size(), 1u);
   EXPECT_TRUE(blend({}, weighted, 5, kByIndex).empty());
+}
+
+// Long lists of random item indices that overlap in part (so that items meet in blend's hash table): every
+// item's score and parts are the sum over the lists that hold it (rrf, so the parts are exact to compare).
+TEST(BlendTest, ManyOverlappingListsSumEachItemsParts) {
+  config::EnsembleConfig rrf;
+  rrf.method = "rrf";
+  rrf.rrf_k = 60;
+  std::mt19937 rng(3);
+  std::vector<ItemIndex> pool;
+  while (pool.size() < 400) {
+    const auto item = static_cast<ItemIndex>(rng() % (1u << 30));
+    if (std::find(pool.begin(), pool.end(), item) == pool.end()) pool.push_back(item);
+  }
+  std::vector<ModelList> lists;
+  for (const std::string model : {"knn", "collab", "embedding"}) {
+    ModelList list{.model = model, .weight = 1.0 + static_cast<double>(lists.size())};
+    std::shuffle(pool.begin(), pool.end(), rng);
+    for (std::size_t r = 0; r < 200; ++r) list.items.push_back({pool[r], 1.0f - static_cast<float>(r) / 1000});
+    lists.push_back(std::move(list));
+  }
+  std::map<ItemIndex, std::map<std::string, double>> expected;
+  for (const auto& list : lists) {
+    for (std::size_t r = 0; r < list.items.size(); ++r) {
+      expected[list.items[r].item][list.model] += list.weight / (60.0 + static_cast<double>(r + 1));
+    }
+  }
+  const auto out = blend(lists, rrf, 1000, kByIndex);
+  ASSERT_EQ(out.size(), expected.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto& parts = expected.at(out[i].item);
+    EXPECT_EQ(out[i].contributions, parts) << out[i].item;
+    double sum = 0;
+    for (const auto& [model, value] : parts) sum += value;
+    EXPECT_NEAR(out[i].score, sum, 1e-12);
+    if (i > 0) {
+      EXPECT_GE(out[i - 1].score, out[i].score);
+    }
+  }
 }
 
 }  // namespace
