@@ -64,9 +64,11 @@ float from_order_key(std::int32_t key) {
   return x;
 }
 
-/// The r-th largest (r >= 1) of values, NaN ignored; -infinity when fewer than r are not NaN. A bisection
-/// over the 32-bit keys whose every step counts the values at or above the middle: no data-dependent branch,
-/// so it costs the same on any order (std::nth_element mispredicts about every other comparison).
+}  // namespace
+
+// A bisection over the 32-bit keys whose every step counts the values at or above the middle: no
+// data-dependent branch, so it costs the same on any order (std::nth_element mispredicts about every other
+// comparison; a radix selection by bytes measured slower, its counts depending on each other).
 float kth_largest(std::span<const float> values, std::size_t r) {
   std::vector<std::int32_t> keys(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) keys[i] = order_key(values[i]);
@@ -83,8 +85,6 @@ float kth_largest(std::span<const float> values, std::size_t r) {
   return key == std::numeric_limits<std::int32_t>::min() ? -std::numeric_limits<float>::infinity()
                                                           : from_order_key(key);
 }
-
-}  // namespace
 
 std::vector<float> block_maxima(std::span<const float> scores) {
   constexpr float kLowest = -std::numeric_limits<float>::infinity();

@@ -23,6 +23,10 @@ inline constexpr RanksBefore ranks_before{};
 /// scores: one per item (index = item). Excluded items are checked only when they would enter the result.
 std::vector<ScoredItem> top_k(std::span<const float> scores, std::size_t k, const ItemFilter& exclude);
 
+/// The r-th largest (r >= 1) of values, ties counted (the 2nd largest of {3, 3, 1} is 3), NaN ignored;
+/// -infinity when fewer than r are not NaN.
+float kth_largest(std::span<const float> values, std::size_t r);
+
 /// Scores are pruned by the maxima of whole blocks of this many consecutive items.
 inline constexpr std::size_t kScoreBlock = 16;
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <random>
 
@@ -76,6 +77,36 @@ TEST(TopKTest, MatchesAFullSort) {
       }
     }
   }
+}
+
+TEST(TopKTest, KthLargestMatchesASort) {
+  std::mt19937 rng(6);
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<float> values(1 + rng() % 700);
+    for (float& v : values) {
+      switch (trial % 4) {
+        case 0: v = std::uniform_real_distribution<float>(-1, 1)(rng); break;
+        case 1: v = static_cast<float>(rng() % 5); break;  // many ties
+        case 2: v = 1.0f + static_cast<float>(rng() % 3) * 1e-7f; break;  // differ in the lowest bits only
+        default: {
+          const float specials[] = {-kInf, -2.5f, -0.0f, 0.0f, 1e-30f, 7.0f, kInf, std::nanf("")};
+          v = specials[rng() % 8];
+        }
+      }
+    }
+    std::vector<float> sorted;
+    for (float v : values) {
+      if (!std::isnan(v)) sorted.push_back(v);
+    }
+    std::sort(sorted.begin(), sorted.end(), std::greater<>());
+    for (std::size_t r : {std::size_t{1}, std::size_t{2}, values.size() / 2 + 1, values.size()}) {
+      const float expected = r <= sorted.size() ? sorted[r - 1] : -kInf;
+      EXPECT_EQ(kth_largest(values, r), expected) << "trial " << trial << " r " << r;
+    }
+  }
+  EXPECT_EQ(kth_largest(std::vector<float>{3, 3, 1}, 2), 3.0f);
+  EXPECT_EQ(kth_largest(std::vector<float>{std::nanf(""), 2}, 2), -kInf);
 }
 
 TEST(ItemFilterTest, ExcludesSortedItemsAndPredicate) {
