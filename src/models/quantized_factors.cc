@@ -14,34 +14,41 @@
 
 namespace mxn::models {
 
+using detail::kGroup;
+using detail::kPanel;
+
 namespace {
 
-constexpr std::size_t kPanel = 16;  // items per panel
-constexpr std::size_t kGroup = 4;   // factors per group: one 32-bit lane of a VNNI product
-constexpr std::size_t kGroupBytes = kPanel * kGroup;
+constexpr std::size_t kGroupBytes = kPanel * kGroup;  // one group of a panel: one VNNI product
 
 /// x rounded to the nearest integer in [-127, 127].
 std::int32_t quantize(float x) { return static_cast<std::int32_t>(std::clamp(std::lrint(x), -127L, 127L)); }
 
-/// acc[l] = Σ_f user[f] · q(item l, factor f) over the 16 items of one panel. `user` holds groups × 4
-/// unsigned bytes.
-void panel_dot(const std::uint8_t* user, const std::int8_t* panel, std::size_t groups, std::int32_t* acc) {
+}  // namespace
+
+namespace detail {
+
+void panel_dot(const std::uint8_t* user, const std::int8_t* panel, std::size_t groups, std::int32_t* acc,
+               bool portable) {
 #if defined(__AVX512F__) && defined(__AVX512VNNI__)
-  auto word = [&](std::size_t g) {
-    std::int32_t w;
-    std::memcpy(&w, user + g * kGroup, sizeof w);
-    return _mm512_set1_epi32(w);
-  };
-  __m512i a0 = _mm512_setzero_si512();
-  __m512i a1 = _mm512_setzero_si512();  // two chains, so that consecutive products overlap
-  std::size_t g = 0;
-  for (; g + 1 < groups; g += 2) {
-    a0 = _mm512_dpbusd_epi32(a0, word(g), _mm512_loadu_si512(panel + g * kGroupBytes));
-    a1 = _mm512_dpbusd_epi32(a1, word(g + 1), _mm512_loadu_si512(panel + (g + 1) * kGroupBytes));
+  if (!portable) {
+    auto word = [&](std::size_t g) {
+      std::int32_t w;
+      std::memcpy(&w, user + g * kGroup, sizeof w);
+      return _mm512_set1_epi32(w);
+    };
+    __m512i a0 = _mm512_setzero_si512();
+    __m512i a1 = _mm512_setzero_si512();  // two chains, so that consecutive products overlap
+    std::size_t g = 0;
+    for (; g + 1 < groups; g += 2) {
+      a0 = _mm512_dpbusd_epi32(a0, word(g), _mm512_loadu_si512(panel + g * kGroupBytes));
+      a1 = _mm512_dpbusd_epi32(a1, word(g + 1), _mm512_loadu_si512(panel + (g + 1) * kGroupBytes));
+    }
+    if (g < groups) a0 = _mm512_dpbusd_epi32(a0, word(g), _mm512_loadu_si512(panel + g * kGroupBytes));
+    _mm512_storeu_si512(acc, _mm512_add_epi32(a0, a1));
+    return;
   }
-  if (g < groups) a0 = _mm512_dpbusd_epi32(a0, word(g), _mm512_loadu_si512(panel + g * kGroupBytes));
-  _mm512_storeu_si512(acc, _mm512_add_epi32(a0, a1));
-#else
+#endif
   std::fill(acc, acc + kPanel, 0);
   for (std::size_t g = 0; g < groups; ++g) {
     const std::int8_t* block = panel + g * kGroupBytes;
@@ -49,10 +56,9 @@ void panel_dot(const std::uint8_t* user, const std::int8_t* panel, std::size_t g
       for (std::size_t j = 0; j < kGroup; ++j) acc[l] += std::int32_t{user[g * kGroup + j]} * block[l * kGroup + j];
     }
   }
-#endif
 }
 
-}  // namespace
+}  // namespace detail
 
 QuantizedFactors::QuantizedFactors(const FactorMatrix& items)
     : rows_(items.rows()), cols_(items.cols()), groups_((static_cast<std::size_t>(cols_) + kGroup - 1) / kGroup) {
@@ -103,31 +109,40 @@ std::vector<ScoredItem> QuantizedFactors::top_k(const FactorMatrix& items, std::
     top = std::max(top, std::abs(x));
     l1 += std::abs(x);
   }
-  if (!std::isfinite(l1)) return {};
   const float t = top / 127;
   std::vector<std::uint8_t> p(groups_ * kGroup, 128);  // t·(p − 128) ≈ user; padding factors are 0
   for (std::size_t f = 0; t > 0 && f < user.size(); ++f) p[f] = static_cast<std::uint8_t>(quantize(user[f] / t) + 128);
 
-  // The error bound per item, widened for float rounding: of the dot product scored again (k·2⁻²⁴ relative
-  // at most, so k·2⁻¹⁴ leaves a wide margin), of ‖u‖₁ and of the bound itself; the last term covers the
-  // rounding of the approximate score and of adding the bias.
+  // The error bound per item, widened for float rounding. The dot product scored again in float is off by
+  // at most cols·2⁻²⁴·Σ|u_f·v_f| ≤ cols·2⁻¹⁷·s·‖u‖₁ (|v_f| ≤ 127.5·s), which the widening by cols·2⁻¹⁴ of
+  // s/2·‖u‖₁ covers four times; it also covers the rounding of ‖u‖₁ and of the bound itself. The last term
+  // covers the rounding of the approximate score and of adding the bias. The bound needs finite values and
+  // products in the normal range: a user vector that is not finite or is tiny (t below the smallest normal
+  // float while not 0), and any item whose bounds come out otherwise, is scored again in float whatever its
+  // bounds (lo NaN, so it sets no bar; hi +inf, so it is always a candidate).
+  const bool user_bounded = std::isfinite(l1) && (top == 0 || t >= std::numeric_limits<float>::min());
   const float widen = 1 + static_cast<float>(cols_) * 0x1p-14f;
   const float half_l1 = l1 / 2 * widen;
   const float half_t = t / 2 * widen;
+  constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+  constexpr float kInf = std::numeric_limits<float>::infinity();
   std::vector<float> bounds(2 * n);
   float* lo = bounds.data();
   float* hi = lo + n;
   alignas(64) std::int32_t acc[kPanel];
   for (std::size_t first = 0; first < n; first += kPanel) {
-    panel_dot(p.data(), values_.data() + first / kPanel * groups_ * kGroupBytes, groups_, acc);
+    detail::panel_dot(p.data(), values_.data() + first / kPanel * groups_ * kGroupBytes, groups_, acc);
     const std::size_t count = std::min(kPanel, n - first);
     for (std::size_t l = 0; l < count; ++l) {
       const std::size_t i = first + l;
-      const float product = static_cast<float>(acc[l] - 128 * sum_[i]) * (scale_[i] * t);
+      const float st = scale_[i] * t;
+      const float product = static_cast<float>(acc[l] - 128 * sum_[i]) * st;
       const float x = bias.empty() ? product : product + bias[i];
       const float margin = scale_[i] * half_l1 + l1_[i] * half_t + (std::abs(product) + std::abs(x)) * 0x1p-20f;
-      lo[i] = x - margin;
-      hi[i] = x + margin;
+      const bool bounded = user_bounded && std::abs(x) + margin <= std::numeric_limits<float>::max() &&
+                           (st >= std::numeric_limits<float>::min() || scale_[i] == 0);
+      lo[i] = bounded ? x - margin : kNaN;
+      hi[i] = bounded ? x + margin : kInf;
     }
   }
 
@@ -139,7 +154,7 @@ std::vector<ScoredItem> QuantizedFactors::top_k(const FactorMatrix& items, std::
   const auto upper_maxima = block_maxima(upper);
   Eigen::Map<const Eigen::VectorXf> u(user.data(), cols_);
   std::vector<ItemIndex> candidates;
-  candidates.reserve(2 * k);
+  candidates.reserve(std::min(2 * k, n));
   for (std::size_t b = 0; b * kScoreBlock < n; ++b) {
     if (b < upper_maxima.size() && !(upper_maxima[b] >= bar)) continue;
     for (std::size_t i = b * kScoreBlock; i < std::min(n, (b + 1) * kScoreBlock); ++i) {

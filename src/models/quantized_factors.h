@@ -11,6 +11,7 @@
 // reaches L are scored again in float, and the k best of those are the k best of all.
 // Rows are stored in panels of 16 items × 4 factors, so that one 64-byte load feeds one VNNI instruction.
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -21,14 +22,28 @@
 
 namespace mxn::models {
 
+namespace detail {
+
+inline constexpr std::size_t kPanel = 16;  // items per panel
+inline constexpr std::size_t kGroup = 4;   // factors per group: one 32-bit lane of a VNNI product
+
+/// acc[l] = Σ_f user[f] · q(item l, factor f) over the 16 items of one panel (`user`: groups × 4 unsigned
+/// bytes; `panel`: groups × 16 items × 4 signed bytes). With AVX-512 VNNI in the build, one instruction per
+/// group unless `portable`; the portable loop otherwise (tests check that both agree).
+void panel_dot(const std::uint8_t* user, const std::int8_t* panel, std::size_t groups, std::int32_t* acc,
+               bool portable = false);
+
+}  // namespace detail
+
 class QuantizedFactors {
  public:
   QuantizedFactors() = default;
   explicit QuantizedFactors(const FactorMatrix& items);
 
   /// The k best items by items.row(i)·user + bias[i] (bias may be empty) as scored in float, best first,
-  /// ties by lower index, skipping excluded items. `items` must be the matrix this copy was made from.
-  /// A user vector that is not finite scores nothing (empty result).
+  /// ties by lower index, skipping excluded items and NaN scores: the same as top_k() over every item's
+  /// float score, whatever the values (those the bound cannot cover are scored in float). `items` must be
+  /// the matrix this copy was made from.
   std::vector<ScoredItem> top_k(const FactorMatrix& items, std::span<const float> user,
                                 std::span<const float> bias, std::size_t k, const ItemFilter& exclude) const;
 

@@ -70,6 +70,7 @@ float from_order_key(std::int32_t key) {
 // data-dependent branch, so it costs the same on any order (std::nth_element mispredicts about every other
 // comparison; a radix selection by bytes measured slower, its counts depending on each other).
 float kth_largest(std::span<const float> values, std::size_t r) {
+  MXN_CHECK(r >= 1, "kth_largest counts from 1");
   std::vector<std::int32_t> keys(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) keys[i] = order_key(values[i]);
   std::int64_t lo = std::numeric_limits<std::int32_t>::min();  // count(keys >= lo) >= r, when that can hold

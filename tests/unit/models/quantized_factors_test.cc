@@ -91,8 +91,8 @@ TEST(QuantizedFactorsTest, NearTiesAreOrderedByTheirExactScores) {
 // values are exact, so the errors are 7 × ±0.0049 = ±0.0343 against a bound of 0.0478.
 TEST(QuantizedFactorsTest, AnItemThatRoundedDownInEveryFactorIsStillFound) {
   FactorMatrix items(3, 8);
-  items.row(0) << 1.27f, 0.1049f, 0.1049f, 0.1049f, 0.1049f, 0.1049f, 0.1049f, 0.1049f;  // q = 10, 10, ...
-  items.row(1) << 1.27f, 0.0951f, 0.0951f, 0.0951f, 0.0951f, 0.0951f, 0.0951f, 0.1551f;  // q = 10, ..., 16
+  items.row(0) << 1.27f, 0.1049f, 0.1049f, 0.1049f, 0.1049f, 0.1049f, 0.1049f, 0.1049f;  // q = 127, 10, 10, ...
+  items.row(1) << 1.27f, 0.0951f, 0.0951f, 0.0951f, 0.0951f, 0.0951f, 0.0951f, 0.1551f;  // q = 127, 10, ..., 16
   items.row(2) << 1.27f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f;
   const QuantizedFactors quantized(items);
   const std::vector<float> user(8, 1.0f);
@@ -123,19 +123,79 @@ TEST(QuantizedFactorsTest, RowsOfEveryScaleAndZeroVectors) {
   EXPECT_EQ(all_zero, first_three);
 }
 
-TEST(QuantizedFactorsTest, NothingThatIsNotFiniteIsScored) {
+// What the bound cannot cover is scored in float, so the result is still the float top k: rows and biases
+// that are not finite (a row with an infinity scores ±inf, one with NaN is skipped), user vectors that are
+// not finite, overflow ‖u‖₁ or are so small that t·s falls below the normal floats.
+TEST(QuantizedFactorsTest, ValuesTheBoundCannotCoverAreScoredInFloat) {
   std::mt19937 rng(14);
+  constexpr float kInf = std::numeric_limits<float>::infinity();
   FactorMatrix items = random_matrix(50, 8, rng, 1.0f);
   items(4, 2) = std::numeric_limits<float>::quiet_NaN();
-  items(9, 0) = std::numeric_limits<float>::infinity();
+  items(9, 0) = kInf;
+  items.row(11) *= 1e-30f;
   const QuantizedFactors quantized(items);
-  auto user = random_vector(8, rng, 1.0f);
-  const auto top = quantized.top_k(items, user, {}, 50, {});
-  EXPECT_EQ(top.size(), 48u);
-  for (const auto& s : top) EXPECT_TRUE(s.item != 4 && s.item != 9) << s.item;
-  user[3] = std::numeric_limits<float>::quiet_NaN();
-  EXPECT_TRUE(quantized.top_k(items, user, {}, 5, {}).empty());
-  EXPECT_TRUE(quantized.top_k(items, random_vector(8, rng, 1.0f), {}, 0, {}).empty());
+  auto bias = random_vector(50, rng, 1.0f);
+  bias[20] = -kInf;
+  bias[21] = kInf;
+  std::vector<std::vector<float>> users;
+  for (const float scale : {1.0f, 1e30f, 1e-38f, 1e-44f}) users.push_back(random_vector(8, rng, scale));
+  users.push_back(std::vector<float>(8, 3e38f));  // finite, but ‖u‖₁ overflows
+  users.push_back(random_vector(8, rng, 1.0f));
+  users.back()[3] = std::numeric_limits<float>::quiet_NaN();
+  users.push_back(random_vector(8, rng, 1.0f));
+  users.back()[5] = -kInf;
+  for (std::size_t trial = 0; trial < users.size(); ++trial) {
+    for (const auto& b : {std::vector<float>{}, bias}) {
+      for (std::size_t k : {std::size_t{3}, std::size_t{50}}) {
+        SCOPED_TRACE(::testing::Message() << "user " << trial << " bias " << b.size() << " k " << k);
+        EXPECT_EQ(quantized.top_k(items, users[trial], b, k, {}), exact_top_k(items, users[trial], b, k, {}));
+      }
+    }
+  }
+  const auto top = quantized.top_k(items, users[0], {}, 50, {});
+  EXPECT_EQ(top.size(), 49u);  // all but the NaN row
+  EXPECT_TRUE(quantized.top_k(items, users[0], {}, 0, {}).empty());
+}
+
+// The user's rounding is the error that matters here: item 0's factors are all of user factors that round
+// down (10.49 steps of t = 0.01 → 10), item 1's of ones that round up (10.51 → 11), so the first pass ranks
+// 1 above 0 while in float 0 is ahead. Without the bound's t/2 · ‖s·q‖₁ term item 0 would not be rescored.
+TEST(QuantizedFactorsTest, AnItemThatTheUsersRoundingUnderratesIsStillFound) {
+  FactorMatrix items = FactorMatrix::Zero(3, 15);
+  for (int f = 1; f <= 7; ++f) items(0, f) = 1.0f;
+  for (int f = 8; f <= 14; ++f) items(1, f) = 0.97f;
+  items(2, 0) = 1.0f;
+  std::vector<float> user(15);
+  user[0] = 1.27f;  // sets t = 0.01
+  for (int f = 1; f <= 7; ++f) user[static_cast<std::size_t>(f)] = 0.1049f;
+  for (int f = 8; f <= 14; ++f) user[static_cast<std::size_t>(f)] = 0.1051f;
+  const QuantizedFactors quantized(items);
+  const auto top = quantized.top_k(items, user, {}, 2, {});
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0].item, 2);  // 1.27
+  EXPECT_EQ(top[1].item, 0);  // 0.7343 against item 1's 0.7136
+  EXPECT_EQ(top, exact_top_k(items, user, {}, 2, {}));
+}
+
+TEST(QuantizedFactorsTest, ThePortablePanelProductAgreesWithTheVectorOne) {
+  std::mt19937 rng(16);
+  for (std::size_t groups : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{16}}) {
+    std::vector<std::uint8_t> user(groups * detail::kGroup);
+    std::vector<std::int8_t> panel(groups * detail::kGroup * detail::kPanel);
+    for (auto& b : user) b = static_cast<std::uint8_t>(rng());
+    for (auto& b : panel) b = static_cast<std::int8_t>(static_cast<int>(rng() % 255) - 127);
+    std::int32_t vector_acc[detail::kPanel], portable_acc[detail::kPanel], expected[detail::kPanel] = {};
+    detail::panel_dot(user.data(), panel.data(), groups, vector_acc);
+    detail::panel_dot(user.data(), panel.data(), groups, portable_acc, true);
+    for (std::size_t l = 0; l < detail::kPanel; ++l) {
+      for (std::size_t f = 0; f < user.size(); ++f) {
+        expected[l] += user[f] * panel[f / detail::kGroup * detail::kGroup * detail::kPanel + l * detail::kGroup +
+                                       f % detail::kGroup];
+      }
+      EXPECT_EQ(vector_acc[l], expected[l]) << "groups " << groups << " item " << l;
+      EXPECT_EQ(portable_acc[l], expected[l]) << "groups " << groups << " item " << l;
+    }
+  }
 }
 
 TEST(QuantizedFactorsTest, RefusesAnotherMatrix) {
