@@ -1,6 +1,6 @@
 #include "models/neighbor_lists.h"
 
-#include <algorithm>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,8 +49,9 @@ namespace {
 /// Scratch for scoring rows through neighbour lists: a dense score per item, reused from call to call.
 class NeighborScores {
  public:
-  /// The scores of `row` (see top_k_by_neighbors) for the lists' items, 0 where no list reaches; valid
-  /// until the next call.
+  /// The scores of `row` (see top_k_by_neighbors) for the lists' items, NaN where not positive (never
+  /// recommended: top_k skips NaN, and a block of them does not lower its pruning bar); valid until the
+  /// next call.
   std::span<const float> accumulate(const NeighborLists& lists, const data::SparseRow& row);
 
  private:
@@ -58,7 +59,7 @@ class NeighborScores {
 };
 
 std::span<const float> NeighborScores::accumulate(const NeighborLists& lists, const data::SparseRow& row) {
-  // Dense, cleared whole: a few kilobytes of memset cost less than tracking which items were reached.
+  // Dense, cleared whole: 4 bytes per item of memset cost less than tracking which items were reached.
   const auto n = static_cast<std::size_t>(lists.size());
   scores_.assign(n, 0.0f);
   float* scores = scores_.data();
@@ -69,6 +70,8 @@ std::span<const float> NeighborScores::accumulate(const NeighborLists& lists, co
     const auto sims = lists.similarities_of(row.items[q]);
     for (std::size_t e = 0; e < items.size(); ++e) scores[items[e]] += w * sims[e];
   }
+  constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+  for (std::size_t i = 0; i < n; ++i) scores[i] = scores[i] > 0 ? scores[i] : kNaN;
   return {scores, n};
 }
 
@@ -100,11 +103,7 @@ std::unique_ptr<NeighborScores, ReturnToPool> borrow() {
 std::vector<ScoredItem> top_k_by_neighbors(const NeighborLists& lists, const data::SparseRow& row, std::size_t k,
                                            const ItemFilter& exclude) {
   const auto reached = borrow();
-  // Items no list reaches score 0, and every positive score ranks before them: the k best that are
-  // positive are the k best positive items.
-  auto best = top_k(reached->accumulate(lists, row), k, exclude);
-  best.erase(std::find_if(best.begin(), best.end(), [](const ScoredItem& s) { return !(s.score > 0); }), best.end());
-  return best;
+  return top_k(reached->accumulate(lists, row), k, exclude);
 }
 
 }  // namespace mxn::models
