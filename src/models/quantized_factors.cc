@@ -77,7 +77,7 @@ QuantizedFactors::QuantizedFactors(const FactorMatrix& items)
       finite = finite && std::isfinite(v[f]);
       top = std::max(top, std::abs(v[f]));
     }
-    if (!finite) {  // never a candidate: its bounds are NaN
+    if (!finite) {  // NaN scale: top_k() scores such a row in float, as the bound cannot cover it
       scale_[i] = std::numeric_limits<float>::quiet_NaN();
       continue;
     }
@@ -146,23 +146,17 @@ std::vector<ScoredItem> QuantizedFactors::top_k(const FactorMatrix& items, std::
     }
   }
 
-  // The k best lower bounds set the bar; whatever reaches it is scored again exactly (into hi). Whole blocks
-  // below the bar are skipped by their maximum.
+  // The k best lower bounds set the bar; whatever reaches it is scored again exactly (into hi).
   const std::span<const float> lower(lo, n), upper(hi, n);
-  const auto best_lower = models::top_k(lower, block_maxima(lower), k, exclude);
+  const auto best_lower = models::top_k(lower, k, exclude);
   const float bar = best_lower.size() == k ? best_lower.back().score : -std::numeric_limits<float>::infinity();
-  const auto upper_maxima = block_maxima(upper);
   Eigen::Map<const Eigen::VectorXf> u(user.data(), cols_);
   std::vector<ItemIndex> candidates;
   candidates.reserve(std::min(2 * k, n));
-  for (std::size_t b = 0; b * kScoreBlock < n; ++b) {
-    if (b < upper_maxima.size() && !(upper_maxima[b] >= bar)) continue;
-    for (std::size_t i = b * kScoreBlock; i < std::min(n, (b + 1) * kScoreBlock); ++i) {
-      if (!(hi[i] >= bar)) continue;
-      hi[i] = items.row(static_cast<Eigen::Index>(i)).dot(u) + (bias.empty() ? 0.0f : bias[i]);
-      candidates.push_back(static_cast<ItemIndex>(i));
-    }
-  }
+  for_each_at_or_above(upper, block_maxima(upper), bar, [&](std::size_t i) {
+    hi[i] = items.row(static_cast<Eigen::Index>(i)).dot(u) + (bias.empty() ? 0.0f : bias[i]);
+    candidates.push_back(static_cast<ItemIndex>(i));
+  });
   return top_k_of(candidates, upper, k, exclude);
 }
 

@@ -103,11 +103,6 @@ std::vector<float> block_maxima(std::span<const float> scores) {
 }
 
 std::vector<ScoredItem> top_k(std::span<const float> scores, std::size_t k, const ItemFilter& exclude) {
-  return top_k(scores, block_maxima(scores), k, exclude);
-}
-
-std::vector<ScoredItem> top_k(std::span<const float> scores, std::span<const float> maxima, std::size_t k,
-                              const ItemFilter& exclude) {
   if (k == 0) return {};
   const std::size_t blocks = scores.size() / kScoreBlock;
   const std::size_t listed = exclude.items().size();
@@ -120,17 +115,12 @@ std::vector<ScoredItem> top_k(std::span<const float> scores, std::span<const flo
     for (std::size_t i = 0; i < scores.size(); ++i) selector.offer(static_cast<ItemIndex>(i), scores[i]);
     return selector.take();
   }
-  MXN_CHECK(maxima.size() == blocks, "one maximum per whole block of scores");
+  const auto maxima = block_maxima(scores);
   const float bar = kth_largest(maxima, k + listed);
   std::vector<ScoredItem> best;  // in index order
-  auto consider = [&](std::size_t i) {
-    if (scores[i] >= bar && !exclude.excludes(static_cast<ItemIndex>(i))) best.push_back({static_cast<ItemIndex>(i), scores[i]});
-  };
-  for (std::size_t b = 0; b < blocks; ++b) {
-    if (!(maxima[b] >= bar)) continue;
-    for (std::size_t j = b * kScoreBlock; j < (b + 1) * kScoreBlock; ++j) consider(j);
-  }
-  for (std::size_t i = blocks * kScoreBlock; i < scores.size(); ++i) consider(i);
+  for_each_at_or_above(scores, maxima, bar, [&](std::size_t i) {
+    if (!exclude.excludes(static_cast<ItemIndex>(i))) best.push_back({static_cast<ItemIndex>(i), scores[i]});
+  });
   if (best.size() > k) {
     // The k best: every item above the k-th best score, then the ones equal to it by lower index.
     std::vector<float> values(best.size());

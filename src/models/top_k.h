@@ -33,9 +33,20 @@ inline constexpr std::size_t kScoreBlock = 16;
 /// The maximum of each whole block of scores (scores.size() / kScoreBlock of them), NaN ignored.
 std::vector<float> block_maxima(std::span<const float> scores);
 
-/// The same as top_k() for a caller that has block_maxima(scores) already.
-std::vector<ScoredItem> top_k(std::span<const float> scores, std::span<const float> maxima, std::size_t k,
-                              const ItemFilter& exclude);
+/// Calls visit(i) for every index i with scores[i] >= bar (never for NaN), in index order, skipping whole
+/// blocks whose maximum (maxima = block_maxima(scores)) is below the bar.
+template <typename Visit>
+void for_each_at_or_above(std::span<const float> scores, std::span<const float> maxima, float bar, Visit&& visit) {
+  for (std::size_t b = 0; b < maxima.size(); ++b) {
+    if (!(maxima[b] >= bar)) continue;
+    for (std::size_t i = b * kScoreBlock; i < (b + 1) * kScoreBlock; ++i) {
+      if (scores[i] >= bar) visit(i);
+    }
+  }
+  for (std::size_t i = maxima.size() * kScoreBlock; i < scores.size(); ++i) {
+    if (scores[i] >= bar) visit(i);
+  }
+}
 
 /// The same over a subset: only `candidates` (distinct item indices) are considered, scored by
 /// scores[item]. `skip` (optional, may be -1) is one more item to leave out.
