@@ -173,12 +173,13 @@ Interaction interaction_from_json(const nlohmann::json& object, const std::strin
     return x;
   }
   JsonFields f(object, prefix, problems);
-  f.reject_unknown({"user_id", "domain", "item_id", "interaction_type", "rating", "timestamp", "metadata"});
+  f.reject_unknown({"user_id", "domain", "item_id", "interaction_type", "rating", "count", "timestamp", "metadata"});
   x.user_id = f.required_string("user_id");
   x.domain = f.required_string("domain");
   x.item_id = f.required_string("item_id");
   x.type = f.required_string("interaction_type");
   x.rating = f.optional_number("rating");
+  x.count = f.optional_number("count");
   x.timestamp_us = f.optional_timestamp("timestamp");
   x.metadata = f.optional_object_text("metadata");
   return x;

@@ -44,7 +44,8 @@ class JsonFields {
   std::vector<FieldError>& problems_;
 };
 
-/// An interaction from its JSON form {user_id, domain, item_id, interaction_type, rating?, timestamp?, metadata?}.
+/// An interaction from its JSON form {user_id, domain, item_id, interaction_type, rating?, count?, timestamp?,
+/// metadata?}.
 Interaction interaction_from_json(const nlohmann::json& object, const std::string& prefix,
                                   std::vector<FieldError>& problems);
 

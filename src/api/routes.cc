@@ -26,7 +26,10 @@ const json kInteraction = object_schema(
      {"domain", string_schema("an enabled domain: movies, music, tasks, notes")},
      {"item_id", string_schema("1-256 bytes of UTF-8")},
      {"interaction_type", string_schema("a configured type: view, click, play, like, rating, complete, skip, ...")},
-     {"rating", {{"type", {"number", "null"}}, {"description", "required for interaction_type rating"}}},
+     {"rating", {{"type", {"number", "null"}},
+                 {"description", "required for interaction_type rating; on the domain's scale (domains.<d>.ratings)"}}},
+     {"count", {{"type", {"number", "null"}},
+                {"description", "how many times, e.g. plays (> 0; not for ratings): weight = the type's weight x count"}}},
      {"timestamp", {{"type", {"number", "string", "null"}}, {"description", "epoch seconds or ISO-8601; default now"}}},
      {"metadata", {{"type", {"object", "null"}}}}},
     {"user_id", "domain", "item_id", "interaction_type"});

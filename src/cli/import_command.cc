@@ -30,7 +30,11 @@ void add_import(CLI::App& app, Run& run) {
   files->require_option(1);
   cmd->add_option("--user-col", a->x.user_col, "Interactions: user id column")->capture_default_str();
   cmd->add_option("--item-col", a->x.item_col, "Item id column (interactions and items)")->capture_default_str();
-  cmd->add_option("--rating-col", a->x.rating_col, "Interactions: rating column")->capture_default_str();
+  cmd->add_option("--rating-col", a->x.rating_col,
+                  "Interactions: rating column (on the domain's scale, domains.<d>.ratings)")
+      ->capture_default_str();
+  cmd->add_option("--count-col", a->x.count_col,
+                  "Interactions: count column, e.g. plays: weight = the type's weight x count (> 0)");
   cmd->add_option("--time-col", a->x.time_col, "Interactions: timestamp column (epoch seconds or ISO-8601)")
       ->capture_default_str();
   cmd->add_option("--type-col", a->type_col, "Interactions: interaction type column (default: --type for every row)");
@@ -63,11 +67,8 @@ void add_import(CLI::App& app, Run& run) {
           throw Error(Code::kInvalidArgument, "give --type (one type for every row) or --type-col", "type");
         }
         o.type_weights = config.interactions.types;
-        o.rating_min = config.interactions.rating_min;
-        o.rating_max = config.interactions.rating_max;
-        o.rating_neutral = config.interactions.rating_neutral;
         o.max_metadata_bytes = config.interactions.max_metadata_bytes;
-        o.domains = {a->domain};
+        o.domains = {{a->domain, config.domain(a->domain).ratings}};
         rows = wh.import_interactions_csv(a->interactions, o);
       }
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -37,9 +37,9 @@ template <class F> void fields(TrainingConfig& c, F&& f) {
       f("eval_k", c.eval_k), f("eval_max_users", c.eval_max_users), f("threads", c.threads), f("seed", c.seed);
 }
 template <class F> void fields(InteractionsConfig& c, F&& f) {
-  f("types", c.types), f("rating_min", c.rating_min), f("rating_max", c.rating_max),
-      f("rating_neutral", c.rating_neutral), f("max_metadata_bytes", c.max_metadata_bytes);
+  f("types", c.types), f("max_metadata_bytes", c.max_metadata_bytes);
 }
+template <class F> void fields(RatingScale& c, F&& f) { f("min", c.min), f("max", c.max), f("neutral", c.neutral); }
 template <class F> void fields(PopularityParams& c, F&& f) { f("half_life_days", c.half_life_days); }
 template <class F> void fields(ItemKnnParams& c, F&& f) {
   f("similarity", c.similarity), f("neighbors", c.neighbors), f("shrinkage", c.shrinkage), f("bm25_k1", c.bm25_k1),
@@ -59,15 +59,20 @@ template <class F> void fields(EmbeddingParams& c, F&& f) {
       f("hnsw_threshold", c.hnsw_threshold), f("hnsw_m", c.hnsw_m), f("hnsw_ef_construction", c.hnsw_ef_construction),
       f("hnsw_ef_search", c.hnsw_ef_search), f("history", c.history), f("neighbors", c.neighbors);
 }
+template <class F> void fields(EaseParams& c, F&& f) { f("lambda", c.lambda), f("max_items", c.max_items); }
+template <class F> void fields(Rp3betaParams& c, F&& f) {
+  f("alpha", c.alpha), f("beta", c.beta), f("neighbors", c.neighbors);
+}
 template <class F> void fields(ModelsConfig& c, F&& f) {
-  f("enabled", c.enabled), f("popularity", c.popularity), f("knn", c.knn), f("collab", c.collab),
-      f("embedding", c.embedding);
+  f("enabled", c.enabled), f("weighting", c.weighting), f("popularity", c.popularity), f("knn", c.knn),
+      f("collab", c.collab), f("ease", c.ease), f("rp3beta", c.rp3beta), f("embedding", c.embedding);
 }
 template <class F> void fields(EnsembleConfig& c, F&& f) {
   f("method", c.method), f("weights", c.weights), f("rrf_k", c.rrf_k);
 }
 template <class F> void fields(DomainConfig& c, F&& f) {
-  f("enabled", c.enabled), f("repeat_cooldown_days", c.repeat_cooldown_days), f("models", c.models),
+  f("enabled", c.enabled), f("repeat_cooldown_days", c.repeat_cooldown_days), f("ratings", c.ratings),
+      f("models", c.models),
       f("ensemble", c.ensemble);
 }
 template <class F> void fields(DailyPlaylistConfig& c, F&& f) {
@@ -302,11 +307,6 @@ std::vector<FieldError> Config::validate() const {
     c.require(!type.empty(), "interactions.types", "type names must not be empty");
     c.require(std::isfinite(weight), "interactions.types." + type, "must be a finite number");
   }
-  c.require(interactions.rating_min < interactions.rating_max, "interactions.rating_min",
-            "must be < interactions.rating_max");
-  c.require(interactions.rating_neutral >= interactions.rating_min &&
-                interactions.rating_neutral <= interactions.rating_max,
-            "interactions.rating_neutral", "must be within [rating_min, rating_max]");
   c.positive(static_cast<double>(interactions.max_metadata_bytes), "interactions.max_metadata_bytes");
 
   bool any_enabled = false;
@@ -316,16 +316,23 @@ std::vector<FieldError> Config::validate() const {
     c.require(std::regex_match(name, kName), p, "domain names use a-z, 0-9 and _ (at most 64)");
     any_enabled = any_enabled || d.enabled;
     c.require(std::isfinite(d.repeat_cooldown_days), p + ".repeat_cooldown_days", "must be a number");
+    d.ratings.validate(p + ".ratings", out);
     for (std::size_t i = 0; i < d.models.enabled.size(); ++i) {
-      c.one_of(d.models.enabled[i], {"knn", "collab", "embedding"}, p + ".models.enabled[" + std::to_string(i) + "]");
+      const std::string& m = d.models.enabled[i];
+      c.require(is_model_name(m) && m != "popularity", p + ".models.enabled[" + std::to_string(i) + "]",
+                "must be one of " + model_names_text() + " but popularity (always trained), got '" + m + "'");
     }
+    c.one_of(d.models.weighting, {"raw", "log1p", "bm25"}, p + ".models.weighting");
     d.models.popularity.validate(p + ".models.popularity", out);
     d.models.knn.validate(p + ".models.knn", out);
     d.models.collab.validate(p + ".models.collab", out);
+    d.models.ease.validate(p + ".models.ease", out);
+    d.models.rp3beta.validate(p + ".models.rp3beta", out);
     d.models.embedding.validate(p + ".models.embedding", out);
     c.one_of(d.ensemble.method, {"weighted", "rrf"}, p + ".ensemble.method");
     for (const auto& [model, weight] : d.ensemble.weights) {
-      c.one_of(model, {"knn", "collab", "embedding", "popularity"}, p + ".ensemble.weights");
+      c.require(is_model_name(model), p + ".ensemble.weights." + model,
+                "unknown model (known: " + model_names_text() + ")");
       c.non_negative(weight, p + ".ensemble.weights." + model);
     }
     c.positive(d.ensemble.rrf_k, p + ".ensemble.rrf_k");

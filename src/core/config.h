@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/model_params.h"
+#include "core/rating_scale.h"
 
 namespace mxn::config {
 
@@ -57,25 +58,26 @@ struct InteractionsConfig {
       {"view", 1.0},  {"click", 1.5},  {"play", 1.0},     {"like", 4.0},   {"rating", 0.0},
       {"complete", 3.0}, {"skip", -1.0}, {"dislike", -4.0}, {"open", 1.0}, {"share", 3.0},
   };
-  double rating_min = 0.5;
-  double rating_max = 5.0;
-  double rating_neutral = 3.0;  // weight of a rating = rating - rating_neutral
   std::int64_t max_metadata_bytes = 64 * 1024;
   bool operator==(const InteractionsConfig&) const = default;
 };
 
 struct EnsembleConfig {
   std::string method = "weighted";  // weighted | rrf
-  std::map<std::string, double> weights = {{"knn", 1.0}, {"collab", 1.0}, {"embedding", 0.5}};
+  std::map<std::string, double> weights = {
+      {"knn", 1.0}, {"collab", 1.0}, {"ease", 1.0}, {"rp3beta", 1.0}, {"embedding", 0.5}};
   double rrf_k = 60.0;
   bool operator==(const EnsembleConfig&) const = default;
 };
 
 struct ModelsConfig {
   std::vector<std::string> enabled = {"knn", "collab", "embedding"};
+  std::string weighting = "raw";  // how an entry's total weight enters the models: raw | log1p | bm25
   PopularityParams popularity;
   ItemKnnParams knn;
   CollabParams collab;
+  EaseParams ease;
+  Rp3betaParams rp3beta;
   EmbeddingParams embedding;
   bool operator==(const ModelsConfig&) const = default;
 };
@@ -83,6 +85,7 @@ struct ModelsConfig {
 struct DomainConfig {
   bool enabled = true;
   double repeat_cooldown_days = -1.0;  // < 0: consumed items are never recommended again
+  RatingScale ratings;
   ModelsConfig models;
   EnsembleConfig ensemble;
   bool operator==(const DomainConfig&) const = default;

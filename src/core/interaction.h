@@ -1,6 +1,6 @@
 #pragma once
 // An interaction as it arrives at the edge (API, CLI import, seed): external string ids, a type from
-// config, optional rating, timestamp and metadata. The tracker validates it and computes its weight.
+// config, optional rating, count, timestamp and metadata. The tracker validates it and computes its weight.
 
 #include <cstdint>
 #include <optional>
@@ -13,7 +13,8 @@ struct Interaction {
   std::string domain;
   std::string item_id;
   std::string type;                          // a key of config interactions.types
-  std::optional<double> rating;              // required for type "rating"
+  std::optional<double> rating;              // required for type "rating", on the domain's scale
+  std::optional<double> count;               // how many times (e.g. plays): weight = type weight x count
   std::optional<std::int64_t> timestamp_us;  // epoch microseconds; empty = now
   std::string metadata;                      // a JSON object as text, or empty
 };

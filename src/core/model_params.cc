@@ -52,8 +52,24 @@ void one_of(std::vector<FieldError>& out, std::string_view prefix, std::string_v
 
 }  // namespace
 
+std::string model_names_text() {
+  std::string out;
+  for (auto name : kModelNames) {
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out;
+}
+
+bool is_model_name(std::string_view name) {
+  for (auto known : kModelNames) {
+    if (known == name) return true;
+  }
+  return false;
+}
+
 void PopularityParams::validate(std::string_view prefix, std::vector<FieldError>& out) const {
-  positive(out, prefix, "half_life_days", half_life_days);
+  non_negative(out, prefix, "half_life_days", half_life_days);
 }
 
 void ItemKnnParams::validate(std::string_view prefix, std::vector<FieldError>& out) const {
@@ -70,7 +86,7 @@ void AlsParams::validate(std::string_view prefix, std::vector<FieldError>& out) 
   positive(out, prefix, "alpha", alpha);
   positive_int(out, prefix, "iterations", iterations);
   positive_int(out, prefix, "cg_steps", cg_steps);
-  one_of(out, prefix, "feedback", feedback, {"implicit", "explicit", "auto"});
+  one_of(out, prefix, "feedback", feedback, {"implicit", "explicit"});
 }
 
 void BprParams::validate(std::string_view prefix, std::vector<FieldError>& out) const {
@@ -79,6 +95,17 @@ void BprParams::validate(std::string_view prefix, std::vector<FieldError>& out) 
   non_negative(out, prefix, "regularization", regularization);
   positive_int(out, prefix, "epochs", epochs);
   positive_int(out, prefix, "fold_in_steps", fold_in_steps);
+}
+
+void EaseParams::validate(std::string_view prefix, std::vector<FieldError>& out) const {
+  positive(out, prefix, "lambda", lambda);
+  positive_int(out, prefix, "max_items", max_items);
+}
+
+void Rp3betaParams::validate(std::string_view prefix, std::vector<FieldError>& out) const {
+  positive(out, prefix, "alpha", alpha);
+  non_negative(out, prefix, "beta", beta);
+  positive_int(out, prefix, "neighbors", neighbors);
 }
 
 void CollabParams::validate(std::string_view prefix, std::vector<FieldError>& out) const {

@@ -11,16 +11,24 @@
 
 namespace mxn {
 
+/// The models a domain can serve, by their config and API names, in serving order; popularity is always
+/// trained (the cold-start fallback). The one list every layer checks names against.
+inline constexpr std::string_view kModelNames[] = {"knn", "collab", "ease", "rp3beta", "embedding", "popularity"};
+/// "knn, collab, ..." for messages.
+std::string model_names_text();
+/// True when `name` is one of kModelNames.
+bool is_model_name(std::string_view name);
+
 struct PopularityParams {
-  double half_life_days = 30.0;  // weight of an interaction halves every this many days
+  double half_life_days = 0.0;  // weight of an interaction halves every this many days; 0 = no decay
   void validate(std::string_view prefix, std::vector<FieldError>& out) const;
   bool operator==(const PopularityParams&) const = default;
 };
 
 struct ItemKnnParams {
   std::string similarity = "cosine";  // cosine | euclidean | jaccard | bm25
-  int neighbors = 100;                // top-K neighbours kept per item
-  double shrinkage = 0.0;             // sim * n / (n + shrinkage), n = co-occurrence count
+  int neighbors = 400;                // top-K neighbours kept per item
+  double shrinkage = 100.0;           // sim * n / (n + shrinkage), n = co-occurrence count
   double bm25_k1 = 1.2;
   double bm25_b = 0.75;
   void validate(std::string_view prefix, std::vector<FieldError>& out) const;
@@ -29,11 +37,11 @@ struct ItemKnnParams {
 
 struct AlsParams {
   int factors = 64;
-  double regularization = 0.05;
-  double alpha = 10.0;             // implicit confidence 1 + alpha * weight
+  double regularization = 200.0;
+  double alpha = 20.0;             // implicit confidence 1 + alpha * weight
   int iterations = 15;
   int cg_steps = 3;                // conjugate-gradient steps per user/item solve (implicit)
-  std::string feedback = "auto";   // implicit | explicit | auto (explicit when every value is a rating)
+  std::string feedback = "implicit";  // implicit | explicit (rating regression: ranks poorly for top-k)
   std::uint64_t seed = 42;
   void validate(std::string_view prefix, std::vector<FieldError>& out) const;
   bool operator==(const AlsParams&) const = default;
@@ -48,6 +56,21 @@ struct BprParams {
   std::uint64_t seed = 42;
   void validate(std::string_view prefix, std::vector<FieldError>& out) const;
   bool operator==(const BprParams&) const = default;
+};
+
+struct EaseParams {
+  double lambda = 250.0;   // L2 regularisation of the item-item weights (the Gram diagonal's shift)
+  int max_items = 20000;   // refuse to fit above this many items with interactions (memory: items² floats)
+  void validate(std::string_view prefix, std::vector<FieldError>& out) const;
+  bool operator==(const EaseParams&) const = default;
+};
+
+struct Rp3betaParams {
+  double alpha = 0.5;  // exponent on the random walk's transition probabilities
+  double beta = 0.4;   // popularity penalty: a target item's weight is divided by its popularity^beta
+  int neighbors = 400; // top-K weights kept per item
+  void validate(std::string_view prefix, std::vector<FieldError>& out) const;
+  bool operator==(const Rp3betaParams&) const = default;
 };
 
 /// The "collab" model of the API: matrix factorisation by ALS or BPR.

@@ -12,7 +12,7 @@
 //   - totals that are negative or zero are kept (dislikes are information), never dropped;
 //   - the entry's timestamp is the latest timestamp of the pair's triplets.
 // The matrix is "rating data" (is_rating_data()) when it is non-empty and every triplet was a rating;
-// explicit-feedback models use that flag for params.feedback = "auto".
+// (a fact about the data, e.g. for reports).
 
 #include <cstdint>
 #include <span>

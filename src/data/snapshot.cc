@@ -6,7 +6,8 @@
 
 namespace mxn::data {
 
-DomainSnapshot snapshot_domain(const warehouse::Warehouse& warehouse, const std::string& domain, int threads) {
+DomainSnapshot snapshot_domain(const warehouse::Warehouse& warehouse, const std::string& domain,
+                               const RatingScale& ratings, int threads) {
   DomainSnapshot snap;
   snap.domain = domain;
   for (const auto& item : warehouse.list_items(domain)) snap.items.get_or_add(item.item_id);
@@ -15,10 +16,11 @@ DomainSnapshot snapshot_domain(const warehouse::Warehouse& warehouse, const std:
   std::int64_t max_ts = 0;
   warehouse.scan_interactions(domain, [&](const warehouse::InteractionChunk& chunk) {
     for (std::size_t i = 0; i < chunk.size(); ++i) {
-      const bool is_rating = chunk.ratings[i].has_value();
+      const auto& rating = chunk.ratings[i];
+      const bool is_rating = rating.has_value();
       triplets.push_back({.user = snap.users.get_or_add(chunk.user_ids[i]),
                           .item = snap.items.get_or_add(chunk.item_ids[i]),
-                          .weight = static_cast<float>(chunk.weights[i]),
+                          .weight = static_cast<float>(is_rating ? ratings.value(*rating) : chunk.weights[i]),
                           .timestamp_us = chunk.timestamps_us[i],
                           .is_rating = is_rating});
       max_ts = std::max(max_ts, chunk.timestamps_us[i]);

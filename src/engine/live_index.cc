@@ -14,7 +14,7 @@ void LiveIndex::apply(std::span<const warehouse::InteractionRecord> rows) {
     if (it == cells.end() || it->item != item) it = cells.insert(it, Cell{.item = item});
     if (r.rating.has_value()) {
       if (!it->has_rating || r.timestamp_us >= it->rating_us) {
-        it->rating = static_cast<float>(r.weight);
+        it->rating = static_cast<float>(*r.rating);
         it->rating_us = r.timestamp_us;
         it->has_rating = true;
       }
@@ -61,7 +61,9 @@ std::vector<LiveEntry> LiveIndex::row(const std::string& user_id) const {
   if (it == users_.end()) return out;
   out.reserve(it->second.size());
   for (const auto& c : it->second) {
-    out.push_back({c.item, c.implicit + (c.has_rating ? c.rating : 0.0f), c.last_us});
+    const double value = c.implicit + (c.has_rating ? ratings_.value(c.rating) : 0.0);
+    const double preference = c.implicit + (c.has_rating ? ratings_.weight(c.rating) : 0.0);
+    out.push_back({c.item, static_cast<float>(value), c.last_us, preference < 0});
   }
   return out;
 }

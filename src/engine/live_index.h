@@ -1,9 +1,10 @@
 #pragma once
 // LiveIndex: the current interaction state of every user of one domain, in memory, so that recommendations
 // react to behaviour committed a moment ago without retraining. Rebuilt from the warehouse at start, then
-// updated by the tracker's commit observer. Aggregation follows InteractionMatrix: implicit weights sum, the
-// latest rating wins, negative totals stay. Items get dense "live" indices in a grow-only map. Thread-safe:
-// many readers, one writer at a time.
+// updated by the tracker's commit observer. Aggregation follows InteractionMatrix and the snapshot: implicit
+// weights sum, the latest rating wins and counts by its value on the domain's scale (RatingScale), negative
+// totals stay. Items get dense "live" indices in a grow-only map. Thread-safe: many readers, one writer at a
+// time.
 
 #include <cstdint>
 #include <optional>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "core/id_map.h"
+#include "core/rating_scale.h"
 #include "warehouse/records.h"
 
 namespace mxn::engine {
@@ -22,13 +24,16 @@ namespace mxn::engine {
 /// One item in a user's live row.
 struct LiveEntry {
   ItemIndex item = 0;           // live index
-  float weight = 0;             // aggregated (implicit sum + latest rating-derived value)
+  float weight = 0;             // what models read: implicit sum + the latest rating's value
   std::int64_t last_us = 0;     // latest interaction with the item
+  bool disliked = false;        // stored preference below zero: implicit sum + (latest rating - neutral) < 0
   bool operator==(const LiveEntry&) const = default;
 };
 
 class LiveIndex {
  public:
+  explicit LiveIndex(RatingScale ratings = {}) : ratings_(ratings) {}
+
   /// Applies committed rows (rows of other domains are the caller's to filter out).
   void apply(std::span<const warehouse::InteractionRecord> rows);
   /// The live index of `item_id`, added when new.
@@ -45,11 +50,12 @@ class LiveIndex {
   struct Cell {
     ItemIndex item;
     float implicit = 0;
-    float rating = 0;
+    float rating = 0;  // the latest rating, raw
     bool has_rating = false;
     std::int64_t rating_us = 0;
     std::int64_t last_us = 0;
   };
+  RatingScale ratings_;
   mutable std::shared_mutex mutex_;
   IdMap items_;
   std::unordered_map<std::string, std::vector<Cell>> users_;  // cells sorted by item

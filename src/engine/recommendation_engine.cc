@@ -14,8 +14,6 @@ namespace mxn::engine {
 
 namespace {
 
-constexpr std::size_t kMinCandidates = 50;  // each model proposes at least this many items for blending
-
 /// The model index of a live item, or -1.
 ItemIndex to_model(const ServedModel& m, const LiveIndex& live, ItemIndex live_item) {
   if (static_cast<std::size_t>(live_item) < m.from_live.size()) return m.from_live[live_item];
@@ -29,7 +27,7 @@ RecommendationEngine::RecommendationEngine(const warehouse::Warehouse& warehouse
     : warehouse_(warehouse), store_(store), config_(config) {
   for (const auto& [name, domain] : config.domains) {
     if (!domain.enabled) continue;
-    auto s = std::make_unique<DomainState>();
+    auto s = std::make_unique<DomainState>(domain.ratings);
     s->models.store(std::make_shared<const ModelSet>());
     domains_.emplace(name, std::move(s));
   }
@@ -73,22 +71,12 @@ void RecommendationEngine::publish(const std::string& domain) {
   DomainState& s = state(domain);
   auto set = std::make_shared<ModelSet>();
   set->published_at_us = now_us();
-  for (const auto& name : served_model_names()) {
-    auto loaded = store_.load_latest(domain, name);
+  for (const auto name : kModelNames) {
+    auto loaded = store_.load_latest(domain, std::string(name));
     if (!loaded) continue;
-    ServedModel served{.name = name, .model = std::move(loaded->model), .items = std::move(loaded->items),
-                       .meta = std::move(loaded->meta)};
-    // Every item the model knows gets a live index, so that the tables cover all of them.
-    served.to_live.resize(served.items.size());
-    for (std::size_t i = 0; i < served.items.size(); ++i) {
-      served.to_live[i] = s.live.item_index(served.items.name(static_cast<std::int32_t>(i)));
-    }
-    served.from_live.assign(s.live.n_items(), -1);
-    for (std::size_t i = 0; i < served.to_live.size(); ++i) {
-      served.from_live[static_cast<std::size_t>(served.to_live[i])] = static_cast<ItemIndex>(i);
-    }
-    log::info("engine.model_published", "domain", domain, "model", name, "version", served.meta.version);
-    set->models.emplace(name, std::move(served));
+    log::info("engine.model_published", "domain", domain, "model", name, "version", loaded->meta.version);
+    add_served_model(*set, s.live, std::string(name), std::move(loaded->model), std::move(loaded->items),
+                     std::move(loaded->meta));
   }
   s.models.store(std::move(set));
 }
@@ -119,12 +107,9 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
   if (request.top_k < 1 || request.top_k > kMaxTopK) {
     throw Error(Code::kInvalidArgument, fmt::format("must be between 1 and {}", kMaxTopK), "top_k");
   }
-  std::vector<std::string> wanted = request.model_types;
-  if (wanted.empty()) wanted = domain_config.models.enabled;
-  for (const auto& m : wanted) {
-    const auto& known = served_model_names();
-    if (std::find(known.begin(), known.end(), m) == known.end()) {
-      throw Error(Code::kInvalidArgument, "unknown model '" + m + "' (known: knn, collab, embedding, popularity)",
+  for (const auto& m : request.model_types) {
+    if (!is_model_name(m)) {
+      throw Error(Code::kInvalidArgument, "unknown model '" + m + "' (known: " + model_names_text() + ")",
                   "model_types");
     }
   }
@@ -136,76 +121,42 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
   // has passed (or the caller asks to include them).
   const double cooldown_days = domain_config.repeat_cooldown_days;
   const std::int64_t now = now_us();
-  std::vector<ItemIndex> excluded_live;
+  RankRequest ask{.row = row, .top_k = request.top_k, .models = request.model_types, .query_text = request.query_text};
   std::vector<LiveEntry> liked;
-  excluded_live.reserve(row.size());
+  ask.excluded.reserve(row.size() + request.filters.exclude_items.size());
   liked.reserve(row.size());
   for (const auto& e : row) {
-    if (e.weight > 0) liked.push_back(e);
+    if (e.weight > 0 && !e.disliked) liked.push_back(e);
     const bool recent = cooldown_days < 0 || e.last_us > now - static_cast<std::int64_t>(cooldown_days * kMicrosPerDay);
-    if (e.weight < 0 || (!request.filters.include_consumed && recent)) excluded_live.push_back(e.item);
+    if (e.disliked || (!request.filters.include_consumed && recent)) ask.excluded.push_back(e.item);
   }
+  for (const auto& id : request.filters.exclude_items) {
+    if (auto i = s.live.find_item(id)) ask.excluded.push_back(*i);
+  }
+  if (request.filters.only_items) {
+    ask.allowed.emplace();
+    for (const auto& id : *request.filters.only_items) {
+      if (auto i = s.live.find_item(id)) ask.allowed->push_back(*i);
+    }
+  }
+  Ranking ranking = rank(*set, s.live, ask, domain_config);
 
   Recommendations out;
   out.user_id = request.user_id;
   out.domain = request.domain;
-  out.cold_start = liked.empty() && request.query_text.empty();
-  if (out.cold_start) wanted = {"popularity"};
+  out.cold_start = ranking.cold_start;
+  out.models_used = std::move(ranking.models_used);
+  auto& blended = ranking.items;
 
-  const std::size_t candidates = std::max(kMinCandidates, 3 * request.top_k);
-  std::vector<ModelList> lists;
-  auto run_model = [&](const std::string& name, double weight) {
-    auto it = set->models.find(name);
-    if (it == set->models.end()) return;
-    const ServedModel& m = it->second;
-    std::vector<std::pair<ItemIndex, float>> entries;
-    entries.reserve(row.size());
-    for (const auto& e : row) {
-      if (const ItemIndex i = to_model(m, s.live, e.item); i >= 0) entries.emplace_back(i, e.weight);
-    }
-    data::RowBuffer model_row(std::move(entries));
-    std::vector<ItemIndex> excluded;
-    excluded.reserve(excluded_live.size() + request.filters.exclude_items.size());
-    for (ItemIndex live_item : excluded_live) {
-      if (const ItemIndex i = to_model(m, s.live, live_item); i >= 0) excluded.push_back(i);
-    }
-    for (const auto& id : request.filters.exclude_items) {
-      if (auto i = m.items.find(id)) excluded.push_back(*i);
-    }
-    models::ItemFilter filter(std::move(excluded));
-    if (request.filters.only_items) {
-      std::vector<char> allowed(m.items.size(), 0);
-      for (const auto& id : *request.filters.only_items) {
-        if (auto i = m.items.find(id)) allowed[static_cast<std::size_t>(*i)] = 1;
-      }
-      filter.with_predicate([allowed = std::move(allowed)](ItemIndex i) { return allowed[static_cast<std::size_t>(i)] == 0; });
-    }
-    ModelList list{.model = name, .weight = weight};
-    list.items = name == "embedding" && !request.query_text.empty()
-                     ? m.model->recommend_for_query(model_row.view(), request.query_text, candidates, filter)
-                     : m.model->recommend(model_row.view(), candidates, filter);
-    for (auto& scored : list.items) scored.item = m.to_live[static_cast<std::size_t>(scored.item)];
-    if (!list.items.empty()) {
-      out.models_used.push_back(name);
-      lists.push_back(std::move(list));
-    }
-  };
-  for (const auto& name : wanted) {
-    auto w = domain_config.ensemble.weights.find(name);
-    run_model(name, w == domain_config.ensemble.weights.end() ? 1.0 : w->second);
-  }
-  if (lists.empty() && !out.cold_start) {
-    out.cold_start = true;  // no requested model could serve (not trained yet): popularity stands in
-    run_model("popularity", 1.0);
-  }
-
-  auto blended = blend(lists, domain_config.ensemble, request.top_k, [&](ItemIndex a, ItemIndex b) {
-    return s.live.item_name(a) < s.live.item_name(b);
-  });
-
-  // Reasons: the liked item most similar to the recommendation (item-KNN), else the query, else the model.
+  // Reasons: the liked item most similar to the recommendation (by an item-item model), else the query, else
+  // the model.
   const ServedModel* knn = nullptr;
-  if (auto it = set->models.find("knn"); it != set->models.end()) knn = &it->second;
+  for (const char* name : {"knn", "rp3beta", "ease"}) {
+    if (auto it = set->models.find(name); it != set->models.end()) {
+      knn = &it->second;
+      break;
+    }
+  }
   std::vector<models::ScoredItem> liked_in_knn;  // knn index, weight; sorted by index
   std::vector<bool> is_liked;                     // by knn index: a quick "no" before the search
   if (knn) {
@@ -244,7 +195,8 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
       item.reason = "because you liked " + (entry && !entry->title.empty() ? entry->title : because);
     } else if (!request.query_text.empty() && item.contributions.count("embedding")) {
       item.reason = "matches '" + request.query_text + "'";
-    } else if (item.contributions.count("collab")) {
+    } else if (item.contributions.count("collab") || item.contributions.count("ease") ||
+               item.contributions.count("rp3beta") || item.contributions.count("knn")) {
       item.reason = "liked by people with tastes like yours";
     } else if (item.contributions.count("embedding")) {
       item.reason = "similar in content to what you liked";
@@ -261,7 +213,7 @@ std::vector<RecommendedItem> RecommendationEngine::similar_items(const std::stri
   if (k < 1 || k > kMaxTopK) throw Error(Code::kInvalidArgument, fmt::format("must be between 1 and {}", kMaxTopK), "top_k");
   const auto set = state(domain).models.load();
   const auto entry = catalog_.get(domain, item_id);
-  for (const std::string name : {"knn", "embedding", "collab"}) {
+  for (const std::string name : {"knn", "rp3beta", "ease", "embedding", "collab"}) {
     auto it = set->models.find(name);
     if (it == set->models.end()) continue;
     const ServedModel& m = it->second;

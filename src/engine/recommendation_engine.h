@@ -4,10 +4,9 @@
 // Per domain it holds the published ModelSet (the newest valid version of each model in the model store,
 // immutable, swapped atomically by publish(): readers never block and never see half a set) and a LiveIndex
 // of every user's current interactions (rebuilt from the warehouse at start, then fed by the tracker's
-// commit observer through observe()). A request reads the user's live row, asks each requested model,
-// blends the lists (ensemble.h), excludes what the user already consumed (or, where the domain has a
-// cool-down, consumed recently) and disliked, falls back to popularity for users without history, and
-// explains each item.
+// commit observer through observe()). A request reads the user's live row, works out what must not be
+// offered (what the user already consumed or, where the domain has a cool-down, consumed recently, and what
+// they disliked), has the ranker (ranker.h) blend the models' lists, and explains each item.
 
 #include <atomic>
 #include <cstdint>
@@ -24,6 +23,7 @@
 #include "engine/ensemble.h"
 #include "engine/live_index.h"
 #include "engine/model_store.h"
+#include "engine/ranker.h"
 
 namespace mxn::warehouse {
 class Warehouse;
@@ -45,7 +45,7 @@ struct RecommendRequest {
   std::string user_id;
   std::string domain;
   std::size_t top_k = 10;
-  std::vector<std::string> model_types;  // knn, collab, embedding, popularity; empty = the domain's enabled ones
+  std::vector<std::string> model_types;  // kModelNames; empty = the domain's enabled ones
   std::string query_text;                // semantic query (embedding model)
   Filters filters;
 };
@@ -62,24 +62,9 @@ struct RecommendedItem {
 struct Recommendations {
   std::string user_id;
   std::string domain;
-  bool cold_start = false;               // no positive history: served by popularity
+  bool cold_start = false;               // no positive history: served by popularity (or the query alone)
   std::vector<std::string> models_used;  // models that contributed a list
   std::vector<RecommendedItem> items;
-};
-
-/// One model being served.
-struct ServedModel {
-  std::string name;  // knn, collab, embedding, popularity
-  std::unique_ptr<const models::Recommender> model;
-  IdMap items;                     // the model's item numbering
-  std::vector<ItemIndex> from_live;  // live item index -> model index, -1 when the model does not know it
-  std::vector<ItemIndex> to_live;    // model index -> live item index
-  ModelMeta meta;
-};
-
-struct ModelSet {
-  std::map<std::string, ServedModel> models;
-  std::int64_t published_at_us = 0;
 };
 
 class RecommendationEngine {
@@ -99,7 +84,7 @@ class RecommendationEngine {
 
   /// Error{kNotFound} for an unknown or disabled domain, Error{kInvalidArgument} for a bad top_k or model.
   Recommendations recommend(const RecommendRequest& request) const;
-  /// Items like `item_id` (item-KNN, else embedding, else collab). Error{kNotFound} for an unknown item.
+  /// Items like `item_id` (the first of knn, rp3beta, ease, embedding, collab that knows it). Error{kNotFound} for an unknown item.
   std::vector<RecommendedItem> similar_items(const std::string& domain, const std::string& item_id,
                                              std::size_t k) const;
 
@@ -112,6 +97,7 @@ class RecommendationEngine {
 
  private:
   struct DomainState {
+    explicit DomainState(RatingScale ratings) : live(ratings) {}
     LiveIndex live;
     std::atomic<std::shared_ptr<const ModelSet>> models;
   };
@@ -124,11 +110,5 @@ class RecommendationEngine {
   CatalogCache catalog_;
   std::atomic<bool> started_{false};
 };
-
-/// The model names the API knows, in serving order.
-inline const std::vector<std::string>& served_model_names() {
-  static const std::vector<std::string> names = {"knn", "collab", "embedding", "popularity"};
-  return names;
-}
 
 }  // namespace mxn::engine

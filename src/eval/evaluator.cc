@@ -24,36 +24,38 @@ std::string Metrics::summary() const {
   return s.str();
 }
 
+std::vector<HeldOutUser> held_out_users(const data::InteractionMatrix& test, float min_value) {
+  std::vector<HeldOutUser> out;
+  for (UserIndex u = 0; u < test.n_users(); ++u) {
+    const auto row = test.row(u);
+    HeldOutUser h{.user = u};
+    for (std::size_t e = 0; e < row.size(); ++e) {
+      if (row.weights[e] > min_value) h.relevant.push_back(row.items[e]);
+    }
+    if (!h.relevant.empty()) out.push_back(std::move(h));
+  }
+  return out;
+}
+
 Evaluator::Evaluator(EvalOptions options) : options_(options) {
   if (options_.k == 0) throw Error(Code::kInvalidArgument, "must be > 0", "k");
 }
 
-Metrics Evaluator::evaluate(const models::Recommender& model, const data::InteractionMatrix& train,
-                            const data::InteractionMatrix& test, std::vector<UserList>* lists_out) const {
+Metrics Evaluator::evaluate(std::span<const HeldOutUser> all_users, const RankFn& rank, ItemIndex n_items,
+                            std::vector<UserList>* lists_out) const {
   const auto start = std::chrono::steady_clock::now();
-  if (train.n_users() != test.n_users() || train.n_items() != test.n_items()) {
-    throw Error(Code::kInvalidArgument, "train and test matrices must have the same shape", "test");
-  }
-  if (!model.is_fitted()) {
-    throw Error(Code::kFailedPrecondition, "model '" + std::string(model.type_name()) + "' is not fitted");
-  }
-  // Users with at least one relevant test item.
-  std::vector<UserIndex> users;
-  for (UserIndex u = 0; u < test.n_users(); ++u) {
-    const auto row = test.row(u);
-    if (std::any_of(row.weights.begin(), row.weights.end(), [](float w) { return w > 0; }))
-      users.push_back(u);
-  }
-  if (options_.max_users > 0 && users.size() > options_.max_users) {
+  std::vector<std::size_t> picked(all_users.size());
+  for (std::size_t q = 0; q < picked.size(); ++q) picked[q] = q;
+  if (options_.max_users > 0 && picked.size() > options_.max_users) {
     data::Rng rng(options_.seed, 0xe7a1);
     for (std::size_t q = 0; q < options_.max_users; ++q) {
-      std::swap(users[q], users[q + rng.below(static_cast<std::uint32_t>(users.size() - q))]);
+      std::swap(picked[q], picked[q + rng.below(static_cast<std::uint32_t>(picked.size() - q))]);
     }
-    users.resize(options_.max_users);
-    std::sort(users.begin(), users.end());
+    picked.resize(options_.max_users);
+    std::sort(picked.begin(), picked.end());
   }
 
-  const std::size_t n = users.size();
+  const std::size_t n = picked.size();
   const std::size_t k = options_.k;
   std::vector<RankingMetrics> per_user(n);
   std::vector<std::vector<ItemIndex>> lists(n);
@@ -64,20 +66,14 @@ Metrics Evaluator::evaluate(const models::Recommender& model, const data::Intera
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 16) if (n > 64)
   for (std::size_t q = 0; q < n; ++q) {
     try {
-      const UserIndex u = users[q];
-      const auto train_row = train.row(u);
-      const auto recs = model.recommend(train_row, k, models::ItemFilter::of_row(train_row));
+      const HeldOutUser& h = all_users[picked[q]];
+      auto recs = rank(h.user, k);
       std::vector<ItemIndex> ranked;
       ranked.reserve(recs.size());
       for (const auto& r : recs) ranked.push_back(r.item);
-      const auto test_row = test.row(u);
-      std::vector<ItemIndex> relevant;
-      for (std::size_t e = 0; e < test_row.size(); ++e) {
-        if (test_row.weights[e] > 0) relevant.push_back(test_row.items[e]);
-      }
-      per_user[q] = ranking_metrics(ranked, relevant, k);
+      per_user[q] = ranking_metrics(ranked, h.relevant, k);
       lists[q] = std::move(ranked);
-      if (lists_out != nullptr) (*lists_out)[q] = {u, recs};
+      if (lists_out != nullptr) (*lists_out)[q] = {h.user, std::move(recs)};
     } catch (...) {
       std::lock_guard<std::mutex> lock(failure_mutex);
       if (!failure) failure = std::current_exception();
@@ -105,9 +101,27 @@ Metrics Evaluator::evaluate(const models::Recommender& model, const data::Intera
     m.hit_rate /= d;
     m.mrr /= d;
   }
-  m.coverage = catalog_coverage(lists, train.n_items());
+  m.coverage = catalog_coverage(lists, n_items);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return m;
+}
+
+Metrics Evaluator::evaluate(const models::Recommender& model, const data::InteractionMatrix& train,
+                            const data::InteractionMatrix& test, std::vector<UserList>* lists) const {
+  if (train.n_users() != test.n_users() || train.n_items() != test.n_items()) {
+    throw Error(Code::kInvalidArgument, "train and test matrices must have the same shape", "test");
+  }
+  if (!model.is_fitted()) {
+    throw Error(Code::kFailedPrecondition, "model '" + std::string(model.type_name()) + "' is not fitted");
+  }
+  const auto users = held_out_users(test);
+  return evaluate(
+      users,
+      [&](UserIndex u, std::size_t k) {
+        const auto row = train.row(u);
+        return model.recommend(row, k, models::ItemFilter::of_row(row));
+      },
+      train.n_items(), lists);
 }
 
 }  // namespace mxn::eval

@@ -1,12 +1,15 @@
 #pragma once
-// Evaluator: offline evaluation of any Recommender on a (train, test) split. For every user with at
-// least one relevant test item (test weight > 0), the model ranks the full catalog from the user's train
-// row, excluding the train row's items, and the top k are scored against the test items (see
-// metrics.h). Users are evaluated in parallel (the model's recommend() is thread-safe); results do not
-// depend on the thread count. Comparing against popularity is the caller's job (evaluate both).
+// Evaluator: offline evaluation of a ranking on held-out data. For every held-out user (one with at least
+// one relevant held-out item), the ranking function gives the user's top k, which is scored against the
+// user's relevant items (see metrics.h). Relevant items may be ones no model knows (indices at or past the
+// catalog's end): they can never be ranked, so they count as misses; users unknown at training are ranked
+// like anyone else (the caller's function serves them as the server would). Users are evaluated in parallel
+// (the function must be thread-safe); results do not depend on the thread count.
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,7 +21,7 @@ namespace mxn::eval {
 struct EvalOptions {
   std::size_t k = 10;
   int threads = 0;            // 0 = all available
-  std::size_t max_users = 0;  // 0 = every eligible user; else a random sample of this many (by seed)
+  std::size_t max_users = 0;  // 0 = every held-out user; else a random sample of this many (by seed)
   std::uint64_t seed = 42;
 };
 
@@ -39,19 +42,37 @@ struct Metrics {
   std::string summary() const;
 };
 
+/// One held-out user: who, and their relevant held-out items (sorted ascending, unique).
+struct HeldOutUser {
+  UserIndex user = 0;
+  std::vector<ItemIndex> relevant;
+};
+
+/// The held-out users of a test matrix: every user with an entry whose value is above `min_value`
+/// (those entries are the relevant ones).
+std::vector<HeldOutUser> held_out_users(const data::InteractionMatrix& test, float min_value = 0.0f);
+
 /// One evaluated user's top-k list, for writing out (Evaluator::evaluate's optional output).
 struct UserList {
   UserIndex user = 0;
   std::vector<models::ScoredItem> items;  // best first
 };
 
+/// A user's top k, best first. Called concurrently.
+using RankFn = std::function<std::vector<models::ScoredItem>(UserIndex user, std::size_t k)>;
+
 class Evaluator {
  public:
   /// k == 0 is an Error{kInvalidArgument, field "k"}.
   explicit Evaluator(EvalOptions options = {});
 
-  /// train and test must have the same shape (Error{kInvalidArgument} otherwise); the model must be fitted.
-  /// lists: when given, receives every evaluated user's top-k list, ordered by user.
+  /// `n_items`: the catalog size, for coverage. lists: when given, receives every evaluated user's top-k
+  /// list, ordered as `users` (after sampling).
+  Metrics evaluate(std::span<const HeldOutUser> users, const RankFn& rank, ItemIndex n_items,
+                   std::vector<UserList>* lists = nullptr) const;
+
+  /// One fitted model on a (train, test) split of one shape (Error{kInvalidArgument} otherwise): each user's
+  /// list is the model's recommend() for their train row, without the row's items.
   Metrics evaluate(const models::Recommender& model, const data::InteractionMatrix& train,
                    const data::InteractionMatrix& test, std::vector<UserList>* lists = nullptr) const;
 

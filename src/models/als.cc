@@ -84,7 +84,7 @@ void Als::fit(const data::InteractionMatrix& m, const FitOptions& options) {
   fitted_ = false;
   const int threads = resolve_threads(options.threads);
   const int k = params_.factors;
-  explicit_ = params_.feedback == "explicit" || (params_.feedback == "auto" && m.is_rating_data());
+  explicit_ = params_.feedback == "explicit";
   const auto lambda = static_cast<float>(params_.regularization);
   const float scale = 0.1f / std::sqrt(static_cast<float>(k));
   users_ = random_factors(m.n_users(), k, scale, params_.seed, 0);
@@ -176,11 +176,12 @@ void Als::load(ModelReader& in) {
   p.cg_steps = b.read<std::int32_t>("als cg_steps");
   p.feedback = b.read_string("als feedback");
   p.seed = b.read<std::uint64_t>("als seed");
+  const bool explicit_mode = b.read<std::uint8_t>("als mode") != 0;
+  if (p.feedback == "auto") p.feedback = explicit_mode ? "explicit" : "implicit";  // files from before "auto" went
   std::vector<FieldError> problems;
   p.validate("als", problems);
   if (!problems.empty())
     throw Error(Code::kCorrupt, "model file holds invalid params: " + std::string(Error(problems).what()));
-  const bool explicit_mode = b.read<std::uint8_t>("als mode") != 0;
   FactorMatrix items = read_factors(b, "als item factors", -1, p.factors);
   auto history = b.read_vector<double>("als loss history");
   in.end();

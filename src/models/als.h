@@ -5,7 +5,8 @@
 //    which is computed once per half-iteration;
 //  - explicit ratings (ALS-WR, Zhou et al. 2008): squared error on the weights with λ·n_row
 //    regularisation, solved per row by the same warm-started CG.
-// params.feedback picks the mode; "auto" is explicit when the matrix is rating data.
+// params.feedback picks the mode: implicit (the default, for any data: it ranks far better for top-k) or
+// explicit (rating regression, only when asked).
 // Each iteration solves all items, then all users, so user factors always match the final item factors.
 // Serving folds a live row in by one exact least-squares solve against the item factors.
 // With a fixed seed, results are bit-identical for any thread count.

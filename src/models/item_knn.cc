@@ -35,6 +35,10 @@ void ItemKnn::fit(const data::InteractionMatrix& m, const FitOptions& options) {
   if (options.progress) options.progress(1, 1, std::nan(""));
 }
 
+std::string ItemKnn::unfit_reason() const {
+  return lists_.items.empty() ? "no two items share a user with a positive similarity" : "";
+}
+
 void ItemKnn::check_item(ItemIndex item) const {
   if (item < 0 || item >= n_items_)
     throw Error(Code::kNotFound, "no item with index " + std::to_string(item), "item");
@@ -59,11 +63,8 @@ std::vector<ScoredItem> ItemKnn::recommend(const data::SparseRow& row, std::size
 
 std::vector<ScoredItem> ItemKnn::similar_items(ItemIndex item, std::size_t k) const {
   if (!fitted_) throw Error(Code::kFailedPrecondition, "model 'item_knn' is not fitted");
-  const auto items = neighbor_items(item);
-  const auto sims = neighbor_similarities(item);
-  std::vector<ScoredItem> out(std::min(items.size(), k));
-  for (std::size_t q = 0; q < out.size(); ++q) out[q] = {items[q], sims[q]};
-  return out;
+  check_item(item);
+  return lists_.first(item, k);
 }
 
 void ItemKnn::save(ModelWriter& out) const {

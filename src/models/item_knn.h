@@ -38,6 +38,7 @@ class ItemKnn final : public Recommender {
   void save(ModelWriter& out) const override;
   void load(ModelReader& in) override;
   bool is_fitted() const override { return fitted_; }
+  std::string unfit_reason() const override;
   ItemIndex n_items() const override { return n_items_; }
   std::string params_text() const override;
 

@@ -22,6 +22,14 @@ std::span<const float> NeighborLists::similarities_of(ItemIndex i) const {
   return {similarities.data() + b, e - b};
 }
 
+std::vector<ScoredItem> NeighborLists::first(ItemIndex i, std::size_t k) const {
+  const auto neighbors = items_of(i);
+  const auto sims = similarities_of(i);
+  std::vector<ScoredItem> out(std::min(neighbors.size(), k));
+  for (std::size_t q = 0; q < out.size(); ++q) out[q] = {neighbors[q], sims[q]};
+  return out;
+}
+
 void NeighborLists::save(BinaryWriter& out) const {
   out.write_vector(ptr);
   out.write_vector(items);

@@ -28,6 +28,8 @@ struct NeighborLists {
   /// Item i's neighbours and their similarities; i must be in [0, size()).
   std::span<const ItemIndex> items_of(ItemIndex i) const;
   std::span<const float> similarities_of(ItemIndex i) const;
+  /// The first (best) k of item i's neighbours with their similarities.
+  std::vector<ScoredItem> first(ItemIndex i, std::size_t k) const;
 
   void save(BinaryWriter& out) const;
   /// Lists saved by save() for n_items items; Error{kCorrupt} naming `what` when they are inconsistent

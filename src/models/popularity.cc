@@ -36,12 +36,19 @@ void Popularity::fit(const data::InteractionMatrix& m, const FitOptions& options
   for (std::size_t e = 0; e < m.nnz(); ++e) {
     if (!(weights[e] > 0)) continue;
     const double age = static_cast<double>(now_us_ - ts[e]);
-    acc[static_cast<std::size_t>(items[e])] += std::exp2(-age / half_life_us);
+    acc[static_cast<std::size_t>(items[e])] += half_life_us > 0 ? std::exp2(-age / half_life_us) : 1.0;
   }
   scores_.assign(acc.begin(), acc.end());
   rank();
   fitted_ = true;
   if (options.progress) options.progress(1, 1, std::nan(""));
+}
+
+std::string Popularity::unfit_reason() const {
+  for (float s : scores_) {
+    if (s > 0) return {};
+  }
+  return "no item has a positive interaction";
 }
 
 void Popularity::rank() {

@@ -28,6 +28,7 @@ class Popularity final : public Recommender {
   void save(ModelWriter& out) const override;
   void load(ModelReader& in) override;
   bool is_fitted() const override { return fitted_; }
+  std::string unfit_reason() const override;
   ItemIndex n_items() const override { return static_cast<ItemIndex>(scores_.size()); }
   std::string params_text() const override;
 

@@ -75,6 +75,9 @@ class Recommender {
 
   /// True after a successful fit() or load().
   virtual bool is_fitted() const = 0;
+  /// After fit(): why the model learned nothing it could rank with (e.g. "no two items share a user"), or
+  /// empty when it did. Such a model is neither published nor blended.
+  virtual std::string unfit_reason() const { return {}; }
   /// Items the model knows (the n_items of the training matrix); 0 before fit.
   virtual ItemIndex n_items() const = 0;
   /// Params as "key=value" pairs separated by spaces, for logs, training history and file headers.

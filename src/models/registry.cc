@@ -5,9 +5,11 @@
 #include "core/error.h"
 #include "models/als.h"
 #include "models/bpr.h"
+#include "models/ease.h"
 #include "models/embedding.h"
 #include "models/item_knn.h"
 #include "models/popularity.h"
+#include "models/rp3beta.h"
 
 namespace mxn::models {
 
@@ -18,7 +20,7 @@ std::string join(std::string_view prefix, std::string_view key) {
 }
 }  // namespace
 
-std::vector<std::string_view> recommender_names() { return {"popularity", "knn", "collab", "embedding"}; }
+
 
 std::unique_ptr<Recommender> make_recommender(std::string_view model_name, const config::ModelsConfig& config,
                                               std::string_view field_prefix) {
@@ -35,13 +37,13 @@ std::unique_ptr<Recommender> make_recommender(std::string_view model_name, const
       return std::make_unique<Bpr>(config.collab.bpr, join(prefix, "bpr"));
     return std::make_unique<Als>(config.collab.als, join(prefix, "als"));
   }
+  if (model_name == "ease") return std::make_unique<Ease>(config.ease, join(field_prefix, "ease"));
+  if (model_name == "rp3beta") return std::make_unique<Rp3beta>(config.rp3beta, join(field_prefix, "rp3beta"));
   if (model_name == "embedding") {
     return std::make_unique<Embedding>(config.embedding, join(field_prefix, "embedding"));
   }
-  std::string known;
-  for (auto name : recommender_names()) known += (known.empty() ? "" : ", ") + std::string(name);
   throw Error(Code::kInvalidArgument,
-              "unknown model '" + std::string(model_name) + "' (known: " + known + ")", "model");
+              "unknown model '" + std::string(model_name) + "' (known: " + model_names_text() + ")", "model");
 }
 
 std::unique_ptr<Recommender> make_empty_recommender(std::string_view type_name) {
@@ -50,6 +52,8 @@ std::unique_ptr<Recommender> make_empty_recommender(std::string_view type_name) 
   if (type_name == Als::kTypeName) return std::make_unique<Als>();
   if (type_name == Bpr::kTypeName) return std::make_unique<Bpr>();
   if (type_name == Embedding::kTypeName) return std::make_unique<Embedding>();
+  if (type_name == Ease::kTypeName) return std::make_unique<Ease>();
+  if (type_name == Rp3beta::kTypeName) return std::make_unique<Rp3beta>();
   throw Error(Code::kCorrupt, "unknown model type '" + std::string(type_name) + "'");
 }
 

@@ -91,24 +91,22 @@ bool is_valid_utf8(std::string_view text) {
 
 InteractionValidator::InteractionValidator(const config::InteractionsConfig& interactions,
                                            const std::map<std::string, config::DomainConfig>& domains)
-    : rating_min_(interactions.rating_min),
-      rating_max_(interactions.rating_max),
-      rating_neutral_(interactions.rating_neutral),
-      max_metadata_bytes_(interactions.max_metadata_bytes) {
+    : max_metadata_bytes_(interactions.max_metadata_bytes) {
   for (const auto& [name, weight] : interactions.types) {  // std::map: sorted names for messages
     type_weights_.emplace(name, weight);
     known_types_ += (known_types_.empty() ? "" : ", ") + name;
   }
   for (const auto& [name, domain] : domains) {
-    domains_.emplace(name, domain.enabled);
+    domains_.emplace(name, DomainRules{domain.enabled, domain.ratings});
     if (domain.enabled) known_domains_ += (known_domains_.empty() ? "" : ", ") + name;
   }
 }
 
-double InteractionValidator::weight(const std::string& type, std::optional<double> rating) const {
-  if (type == "rating" && rating) return *rating - rating_neutral_;
-  auto it = type_weights_.find(type);
-  return it == type_weights_.end() ? 0.0 : it->second;
+double InteractionValidator::weight(const Interaction& in) const {
+  auto domain = domains_.find(in.domain);
+  if (in.type == "rating" && in.rating && domain != domains_.end()) return domain->second.ratings.weight(*in.rating);
+  auto it = type_weights_.find(in.type);
+  return it == type_weights_.end() ? 0.0 : it->second * in.count.value_or(1.0);
 }
 
 void InteractionValidator::check_id(std::string_view value, std::string_view name, std::string_view prefix,
@@ -130,12 +128,15 @@ std::optional<warehouse::InteractionRecord> InteractionValidator::validate(const
   const std::size_t before = problems.size();
   check_id(in.user_id, "user_id", prefix, problems);
 
+  const RatingScale* scale = nullptr;
   if (in.domain.empty()) {
     add(problems, prefix, "domain", "must not be empty");
   } else if (auto it = domains_.find(in.domain); it == domains_.end()) {
     add(problems, prefix, "domain", "unknown domain " + echo(in.domain) + " (known: " + known_domains_ + ")");
-  } else if (!it->second) {
+  } else if (!it->second.enabled) {
     add(problems, prefix, "domain", "domain " + echo(in.domain) + " is disabled");
+  } else {
+    scale = &it->second.ratings;
   }
   check_id(in.item_id, "item_id", prefix, problems);
 
@@ -151,12 +152,20 @@ std::optional<warehouse::InteractionRecord> InteractionValidator::validate(const
     const double r = *in.rating;
     if (!std::isfinite(r)) {
       add(problems, prefix, "rating", "must be a finite number");
-    } else if (r < rating_min_ || r > rating_max_) {
+    } else if (scale && !scale->accepts(r)) {
       add(problems, prefix, "rating",
-          "must be between " + number(rating_min_) + " and " + number(rating_max_) + " (got " + number(r) + ")");
+          "must be between " + number(scale->min) + " and " + number(scale->max) + " (got " + number(r) + ")");
     }
   } else if (is_rating) {
     add(problems, prefix, "rating", "is required for interaction_type 'rating'");
+  }
+
+  if (in.count) {
+    if (!(*in.count > 0) || !std::isfinite(*in.count)) {
+      add(problems, prefix, "count", "must be a number > 0 (got " + number(*in.count) + ")");
+    } else if (is_rating) {
+      add(problems, prefix, "count", "is not allowed for interaction_type 'rating'");
+    }
   }
 
   if (in.timestamp_us) {
@@ -191,7 +200,7 @@ std::optional<warehouse::InteractionRecord> InteractionValidator::validate(const
   record.item_id = in.item_id;
   record.type = in.type;
   record.rating = in.rating;
-  record.weight = weight(in.type, in.rating);
+  record.weight = weight(in);
   record.timestamp_us = in.timestamp_us.value_or(now_us);
   record.metadata = in.metadata;
   return record;

@@ -1,7 +1,7 @@
 #pragma once
 // Checks interactions against config and turns them into warehouse rows with their implicit-feedback
 // weight. Reports every problem of an interaction at once, each naming its field (user_id, domain, item_id,
-// interaction_type, rating, timestamp, metadata), prefixed for batches ("interactions[3].rating").
+// interaction_type, rating, count, timestamp, metadata), prefixed for batches ("interactions[3].rating").
 
 #include <cstdint>
 #include <map>
@@ -31,8 +31,9 @@ class InteractionValidator {
                                                        std::string_view prefix,
                                                        std::vector<FieldError>& problems) const;
 
-  /// Weight of a valid interaction: the type's configured weight; rating - rating_neutral for "rating".
-  double weight(const std::string& type, std::optional<double> rating) const;
+  /// Weight of a valid interaction: the type's configured weight times its count (1 when none); for
+  /// "rating", the rating's weight on the domain's scale (RatingScale::weight).
+  double weight(const Interaction& in) const;
 
  private:
   void check_id(std::string_view value, std::string_view name, std::string_view prefix,
@@ -40,11 +41,12 @@ class InteractionValidator {
 
   std::unordered_map<std::string, double> type_weights_;
   std::string known_types_;    // "click, complete, ..." for messages
-  std::unordered_map<std::string, bool> domains_;  // name -> enabled
+  struct DomainRules {
+    bool enabled = true;
+    RatingScale ratings;
+  };
+  std::unordered_map<std::string, DomainRules> domains_;
   std::string known_domains_;  // enabled ones, for messages
-  double rating_min_;
-  double rating_max_;
-  double rating_neutral_;
   std::int64_t max_metadata_bytes_;
 };
 

@@ -15,10 +15,9 @@
 #include "core/time.h"
 #include "data/snapshot.h"
 #include "data/split.h"
-#include "models/embedding.h"
 #include "models/registry.h"
 #include "text/encoder_factory.h"
-#include "training/item_vectors.h"
+#include "training/served_evaluation.h"
 #include "warehouse/warehouse.h"
 
 namespace mxn::training {
@@ -88,15 +87,12 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
   summary.domain = domain;
   summary.started_at_us = now_us();
 
-  std::vector<std::string> names = only;
-  if (names.empty()) {
-    names.push_back("popularity");
-    names.insert(names.end(), domain_config.models.enabled.begin(), domain_config.models.enabled.end());
-  }
+  const std::vector<std::string> names = only.empty() ? domain_model_names(domain_config) : only;
   const std::string field_prefix = "domains." + domain + ".models";
   for (const auto& name : names) models::make_recommender(name, domain_config.models, field_prefix);  // validates
 
-  const data::DomainSnapshot snap = data::snapshot_domain(warehouse_, domain, config_.training.threads);
+  const data::DomainSnapshot snap =
+      data::snapshot_domain(warehouse_, domain, domain_config.ratings, config_.training.threads);
   summary.n_users = static_cast<std::int64_t>(snap.users.size());
   summary.n_items = static_cast<std::int64_t>(snap.items.size());
   summary.n_interactions = snap.n_interactions;
@@ -109,9 +105,10 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
                                  config_.training.min_samples);
     // Too little to learn tastes from, but enough to count: popularity is saved so the domain is served by it.
     std::optional<std::int64_t> version;
-    if (snap.matrix.nnz() > 0) {
-      auto popularity = models::make_recommender("popularity", domain_config.models, field_prefix);
-      popularity->fit(snap.matrix, {.threads = config_.training.threads});
+    auto fitted = fit_models(snap.matrix, {"popularity"},
+                             {.models = domain_config.models, .field_prefix = field_prefix,
+                              .threads = config_.training.threads});
+    if (const auto& popularity = fitted.front().model) {
       ModelRun run{.model = "popularity", .type_name = std::string(popularity->type_name()), .status = "succeeded",
                    .params = popularity->params_text()};
       run.version = store_.save(*popularity, snap.users, snap.items,
@@ -140,84 +137,112 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
 
   const data::Split split =
       data::split_random_holdout(snap.matrix, config_.training.test_fraction, config_.training.seed);
-  const eval::Evaluator evaluator({.k = static_cast<std::size_t>(config_.training.eval_k),
-                                   .threads = config_.training.threads,
-                                   .max_users = static_cast<std::size_t>(config_.training.eval_max_users),
-                                   .seed = config_.training.seed});
+  std::optional<ItemContent> content;
+  if (std::find(names.begin(), names.end(), "embedding") != names.end()) {
+    content = load_item_content(warehouse_, domain, snap.items, domain_config.models.embedding);
+  }
+  const FitRequest request{.models = domain_config.models, .field_prefix = field_prefix,
+                           .content = content ? &*content : nullptr, .threads = config_.training.threads,
+                           .progress = progress};
 
-  // The embedding model's item vectors, computed or read from the catalog (it is fitted once: see below).
-  auto give_content = [&](models::Recommender& model) {
-    auto* embedding = dynamic_cast<models::Embedding*>(&model);
-    if (!embedding) return;
-    std::shared_ptr<text::TextEncoder> encoder = text::make_text_encoder(embedding->params());
-    auto vectors = build_item_vectors(warehouse_, domain, snap.items, *encoder).vectors;
-    embedding->set_content(std::move(encoder), std::move(vectors));
+  // Fit on the training part and evaluate what would be served.
+  const bool full_run = only.empty();
+  std::vector<EvalRow> rows;
+  std::vector<double> eval_fit_seconds;
+  {
+    auto fitted = fit_models(split.train, names, request);
+    for (const auto& f : fitted) eval_fit_seconds.push_back(f.fit_seconds);
+    ServedEvaluation served(snap.items, split.train, std::move(fitted), domain_config);
+    const auto held_out = eval::held_out_users(split.test, RatingScale::kDislikedValue);
+    rows = served.evaluate(held_out, {.k = static_cast<std::size_t>(config_.training.eval_k),
+                                      .threads = config_.training.threads,
+                                      .max_users = static_cast<std::size_t>(config_.training.eval_max_users),
+                                      .seed = config_.training.seed});
+    if (!full_run) std::erase_if(rows, [](const EvalRow& r) { return r.model == kEnsemble; });
+  }
+  auto row_of = [&](const std::string& name) {
+    return *std::find_if(rows.begin(), rows.end(), [&](const EvalRow& r) { return r.model == name; });
   };
 
+  // Refit on all data and save what learned something.
+  auto final_models = fit_models(snap.matrix, names, request);
   std::size_t failed = 0;
-  for (const auto& name : names) {
+  for (std::size_t q = 0; q < names.size(); ++q) {
     const auto model_start = Clock::now();
-    ModelRun run;
-    run.model = name;
-    warehouse::TrainingRun record{.run_id = new_run_id(domain, name),
+    FittedModel& f = final_models[q];
+    const EvalRow evaluated = row_of(f.name);
+    ModelRun run{.model = f.name, .metrics = evaluated.metrics, .fit_seconds = f.fit_seconds};
+    warehouse::TrainingRun record{.run_id = new_run_id(domain, f.name),
                                   .domain = domain,
-                                  .model = name,
+                                  .model = f.name,
                                   .params = "{}",
                                   .n_users = summary.n_users,
                                   .n_items = summary.n_items,
                                   .n_interactions = summary.n_interactions,
-                                  .status = "running",
                                   .started_at_us = now_us()};
-    warehouse_.record_training_run(record);
-    try {
-      models::FitOptions fit{.threads = config_.training.threads};
-      if (progress) fit.progress = [&](int it, int total, double loss) { progress(name, it, total, loss); };
-      auto evaluated = models::make_recommender(name, domain_config.models, field_prefix);
-      give_content(*evaluated);
-      const auto fit_start = Clock::now();
-      evaluated->fit(split.train, fit);
-      run.fit_seconds = since(fit_start);
-      run.metrics = evaluator.evaluate(*evaluated, split.train, split.test);
-
-      // A model that does not learn from the interactions (embedding) is already the final one.
-      std::unique_ptr<models::Recommender> final_model = std::move(evaluated);
-      if (final_model->learns_from_interactions()) {
-        final_model = models::make_recommender(name, domain_config.models, field_prefix);
-        give_content(*final_model);
-        final_model->fit(snap.matrix, fit);
-      }
-      run.type_name = std::string(final_model->type_name());
-      run.params = final_model->params_text();
-      engine::ModelMeta meta{.domain = domain,
-                             .model = name,
-                             .n_users = summary.n_users,
-                             .n_items = summary.n_items,
-                             .n_interactions = summary.n_interactions,
-                             .metrics = metrics_json(run.metrics),
-                             .data_fingerprint = snap.fingerprint,
-                             .created_at_us = now_us(),
-                             .train_seconds = since(model_start)};
-      run.version = store_.save(*final_model, snap.users, snap.items, meta);
-      run.status = "succeeded";
-      record.metrics = meta.metrics.dump();
-      record.model_version = run.version;
-    } catch (const std::exception& e) {
-      run.status = "failed";
-      run.error = e.what();
-      ++failed;
-      log::error("train.model_failed", "domain", domain, "model", name, "error", run.error);
+    if (evaluated.status != "evaluated" && f.status == "fitted") {  // fitted on all data, not on its training part
+      f.status = evaluated.status;
+      f.reason = evaluated.reason;
     }
-    run.seconds = since(model_start);
+    if (f.status == "fitted") {
+      try {
+        run.type_name = std::string(f.model->type_name());
+        run.params = f.model->params_text();
+        engine::ModelMeta meta{.domain = domain,
+                               .model = f.name,
+                               .n_users = summary.n_users,
+                               .n_items = summary.n_items,
+                               .n_interactions = summary.n_interactions,
+                               .metrics = metrics_json(run.metrics),
+                               .data_fingerprint = snap.fingerprint,
+                               .created_at_us = now_us(),
+                               .train_seconds = eval_fit_seconds[q] + f.fit_seconds};
+        run.version = store_.save(*f.model, snap.users, snap.items, meta);
+        run.status = "succeeded";
+        record.metrics = meta.metrics.dump();
+        record.model_version = run.version;
+      } catch (const std::exception& e) {
+        f.status = "failed";
+        f.reason = e.what();
+      }
+    }
+    if (f.status != "fitted") {
+      run.status = f.status;  // failed | skipped
+      run.error = f.reason;
+      if (f.status == "failed") {
+        ++failed;
+        log::error("train.model_failed", "domain", domain, "model", f.name, "error", run.error);
+      }
+    }
+    run.seconds = eval_fit_seconds[q] + f.fit_seconds + since(model_start);
     record.params = params_json(run.params).dump();
     record.status = run.status;
     record.error = run.error;
     record.duration_s = run.seconds;
     record.finished_at_us = now_us();
     warehouse_.record_training_run(record);
-    log::info("train.model_done", "domain", domain, "model", name, "status", run.status, "version", run.version,
+    log::info("train.model_done", "domain", domain, "model", f.name, "status", run.status, "version", run.version,
               fmt::format("ndcg@{}", run.metrics.k), fmt::format("{:.4f}", run.metrics.ndcg), "secs",
               fmt::format("{:.2f}", run.seconds));
     summary.models.push_back(std::move(run));
+  }
+  if (full_run) {
+    summary.ensemble = row_of(kEnsemble).metrics;
+    warehouse_.record_training_run({.run_id = new_run_id(domain, kEnsemble),
+                                    .domain = domain,
+                                    .model = kEnsemble,
+                                    .params = nlohmann::json{{"method", domain_config.ensemble.method},
+                                                             {"weights", domain_config.ensemble.weights}}
+                                                  .dump(),
+                                    .n_users = summary.n_users,
+                                    .n_items = summary.n_items,
+                                    .n_interactions = summary.n_interactions,
+                                    .metrics = metrics_json(*summary.ensemble).dump(),
+                                    .status = "succeeded",
+                                    .started_at_us = now_us(),
+                                    .finished_at_us = now_us()});
+    log::info("train.ensemble", "domain", domain, fmt::format("ndcg@{}", summary.ensemble->k),
+              fmt::format("{:.4f}", summary.ensemble->ndcg));
   }
   summary.status = failed == 0 ? "succeeded" : failed == names.size() ? "failed" : "partial";
   summary.seconds = since(start);

@@ -1,16 +1,19 @@
 #pragma once
 // TrainingPipeline: trains one domain end to end.
-//   snapshot (warehouse -> id maps + matrix) -> per-user random holdout split -> for each model:
-//   fit on train -> evaluate (popularity is always evaluated too, as the baseline) -> refit on all data ->
-//   save a new version in the model store -> a training_history row (params, sizes, metrics, durations,
-//   version, status).
+//   snapshot (warehouse -> id maps + matrix) -> per-user random holdout split -> fit every model on the
+//   training part (model_fitter.h, the one fit path) -> evaluate what would be served (served_evaluation.h):
+//   popularity, each model alone and the blend -> refit on all data -> save a new version of each model in
+//   the model store -> training_history rows (params, sizes, metrics, durations, version, status; the
+//   blend's metrics as model "ensemble").
 // The embedding model gets its item vectors from the catalog first, computed once per run and cached in the
 // catalog (item_vectors.h).
-// A model that fails records status "failed" with its error and leaves its previous version in place; the
+// A model that fails records status "failed" with its error and leaves its previous version in place; one
+// that cannot learn from the data (model_fitter.h) records "skipped" with the reason and is not saved; the
 // other models go on. A domain with fewer than training.min_samples interactions is skipped with the reason;
 // only popularity is fitted and saved for it (no evaluation), so that it is served by popularity.
 
 #include <functional>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -18,6 +21,7 @@
 #include "core/config.h"
 #include "engine/model_store.h"
 #include "eval/evaluator.h"
+#include "training/model_fitter.h"
 
 namespace mxn::warehouse {
 class Warehouse;
@@ -26,10 +30,10 @@ class Warehouse;
 namespace mxn::training {
 
 struct ModelRun {
-  std::string model;      // popularity, knn, collab, embedding
-  std::string type_name;  // popularity, item_knn, als, bpr, embedding
-  std::string status;     // succeeded | failed
-  std::string error;
+  std::string model;      // popularity, knn, collab, ...
+  std::string type_name;  // popularity, item_knn, als, bpr, ...
+  std::string status;     // succeeded | failed | skipped
+  std::string error;      // failed: the error; skipped: why the model cannot learn from this data
   std::string params;
   eval::Metrics metrics;  // on the held-out split
   int version = 0;        // the saved version (0 when failed)
@@ -45,12 +49,12 @@ struct TrainingSummary {
   std::int64_t n_items = 0;
   std::int64_t n_interactions = 0;
   std::vector<ModelRun> models;  // popularity first
+  std::optional<eval::Metrics> ensemble;  // the served blend on the held-out split (full runs only)
   double seconds = 0;
   std::int64_t started_at_us = 0;
 };
 
-/// What a caller sees while a run goes on: the model, the iteration and the loss (NaN when none).
-using Progress = std::function<void(const std::string& model, int iteration, int total, double loss)>;
+using Progress = FitProgress;
 
 /// Held-out metrics as the model store, the training history and the API show them:
 /// {"users", "precision@K", "recall@K", "ndcg@K", "map@K", "hit_rate@K", "mrr@K", "coverage"}.
@@ -64,7 +68,7 @@ class TrainingPipeline {
   TrainingPipeline(warehouse::Warehouse& warehouse, engine::ModelStore& store, const config::Config& config);
 
   /// Trains `domain` (Error{kNotFound} when unknown or disabled). `only`: train just these models (config
-  /// names; empty = popularity + the domain's enabled models).
+  /// names; empty = popularity + the domain's enabled models, and the blend is evaluated too).
   TrainingSummary run(const std::string& domain, const std::vector<std::string>& only = {},
                       const Progress& progress = {}) const;
 

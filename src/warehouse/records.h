@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/rating_scale.h"
+
 namespace mxn::warehouse {
 
 /// One row of user_interactions. `id` is assigned by Warehouse::append_interactions.
@@ -20,7 +22,7 @@ struct InteractionRecord {
   std::string item_id;
   std::string type;              // interaction_type
   std::optional<double> rating;  // set for type "rating"
-  double weight = 0.0;           // implicit-feedback weight from config
+  double weight = 0.0;           // the type's weight from config x count; ratings: rating - neutral
   std::int64_t timestamp_us = 0;
   std::string metadata;          // JSON object text, or empty
   bool operator==(const InteractionRecord&) const = default;
@@ -118,16 +120,14 @@ struct CsvImportOptions {
   std::string domain_col = "domain";
   std::string type_col = "interaction_type";
   std::string rating_col = "rating";
+  std::string count_col;                       // e.g. play counts: weight = type weight x count ("" = 1)
   std::string time_col = "timestamp";
   std::string metadata_col = "metadata";
   std::string fixed_domain;
   std::string fixed_type;
   std::size_t max_reported_rows = 20;          // bad rows listed in the error (all are counted)
   std::map<std::string, double> type_weights;  // the accepted types
-  double rating_min = 0.5;
-  double rating_max = 5.0;
-  double rating_neutral = 3.0;                 // weight of a rating = rating - rating_neutral
-  std::vector<std::string> domains;            // the accepted (enabled) domains
+  std::map<std::string, RatingScale> domains;  // the accepted (enabled) domains and their rating scales
   std::int64_t max_id_bytes = 256;
   std::int64_t max_future_us = 86'400'000'000;  // timestamps at most this far ahead of now
   std::int64_t max_metadata_bytes = 64 * 1024;

@@ -134,57 +134,77 @@ InteractionFileQuery interaction_file_query(Connection& connection, const std::s
     type_names.push_back(name);
     type_weights.push_back(weight);
   }
+  std::vector<std::string> domain_names;
+  std::vector<double> rating_min, rating_max, rating_neutral;
+  for (const auto& [name, scale] : options.domains) {
+    domain_names.push_back(name);
+    rating_min.push_back(scale.min);
+    rating_max.push_back(scale.max);
+    rating_neutral.push_back(scale.neutral);
+  }
   const std::string reader = file_reader(csv_path);
   const std::vector<std::string> columns = file_columns(connection, reader);
   std::vector<std::string> required = {options.user_col, options.item_col};
   if (options.fixed_domain.empty()) required.push_back(options.domain_col);
   if (options.fixed_type.empty()) required.push_back(options.type_col);
+  if (!options.count_col.empty()) required.push_back(options.count_col);
   require_columns(csv_path, columns, required);
   const auto f = [&](const std::string& column, const std::string& fixed) { return field(column, fixed, columns); };
   const std::string raw_time = f(options.time_col, "");
-  // Parameters: $1 first id, $2/$3 type names/weights, $4 domains, $5/$6 rating range, $7 rating neutral,
-  // $8 max id bytes, $9 now, $10 latest accepted timestamp, $11 max metadata bytes.
+  // Parameters: $1 first id, $2/$3 type names/weights, $4 domains, $5/$6 their rating ranges, $7 their neutral
+  // ratings, $8 max id bytes, $9 now, $10 latest accepted timestamp, $11 max metadata bytes.
   const std::string source =
       "WITH raw AS (SELECT " + (with_lines ? line_number(csv_path) + ", " : std::string()) +
       f(options.user_col, "") + " AS user_id, " + f(options.domain_col, options.fixed_domain) + " AS domain, " +
       f(options.item_col, "") + " AS item_id, " + f(options.type_col, options.fixed_type) + " AS interaction_type, " +
-      f(options.rating_col, "") + " AS raw_rating, " + raw_time + " AS raw_time, " + "nullif(" +
+      f(options.rating_col, "") + " AS raw_rating, " + f(options.count_col, "") + " AS raw_count, " + raw_time +
+      " AS raw_time, " + "nullif(" +
       f(options.metadata_col, "") + ", '') AS metadata FROM " + reader + " r), "
-      "src AS (SELECT raw.*, TRY_CAST(nullif(raw_rating, '') AS DOUBLE) AS rating, w.weight AS type_weight, "
+      "src AS (SELECT raw.*, TRY_CAST(nullif(raw_rating, '') AS DOUBLE) AS rating, "
+      "  TRY_CAST(nullif(raw_count, '') AS DOUBLE) AS event_count, w.weight AS type_weight, s.domain AS known_domain, "
+      "  s.rmin, s.rmax, s.rneutral, "
       "  CASE WHEN raw_time IS NULL OR raw_time = '' THEN $9 "
       "       WHEN suffix(raw_time, 'Z') THEN TRY_CAST(raw_time AS TIMESTAMP) "
       "       WHEN regexp_full_match(raw_time, '-?[0-9]+(\\.[0-9]*)?') THEN "
       "         make_timestamp(CAST(TRY_CAST(raw_time AS DOUBLE) * 1000000 AS BIGINT)) "
       "       ELSE CAST(TRY_CAST(raw_time AS TIMESTAMPTZ) AS TIMESTAMP) END AS ts "
       "  FROM raw LEFT JOIN (SELECT unnest($2::VARCHAR[]) AS type, unnest($3::DOUBLE[]) AS weight) w "
-      "    ON w.type = raw.interaction_type), "
+      "    ON w.type = raw.interaction_type "
+      "  LEFT JOIN (SELECT unnest($4::VARCHAR[]) AS domain, unnest($5::DOUBLE[]) AS rmin, unnest($6::DOUBLE[]) AS rmax, "
+      "    unnest($7::DOUBLE[]) AS rneutral) s ON s.domain = raw.domain), "
       "checked AS (SELECT src.*, $1 - 1 AS id_base, "
-      "  CASE WHEN interaction_type = 'rating' THEN rating - $7 ELSE type_weight END AS weight, CASE "
+      "  CASE WHEN interaction_type = 'rating' THEN rating - rneutral ELSE type_weight * coalesce(event_count, 1) END "
+      "  AS weight, CASE "
       "  WHEN coalesce(user_id, '') = '' OR strlen(user_id) > $8 THEN format('user_id must be 1 to {} bytes', $8) "
       "  WHEN coalesce(item_id, '') = '' OR strlen(item_id) > $8 THEN format('item_id must be 1 to {} bytes', $8) "
-      "  WHEN domain IS NULL OR NOT list_contains($4::VARCHAR[], domain) THEN "
+      "  WHEN known_domain IS NULL THEN "
       "    format('domain \"{}\" is unknown or disabled', coalesce(domain, '')) "
       "  WHEN type_weight IS NULL THEN format('interaction_type \"{}\" is unknown', coalesce(interaction_type, '')) "
       "  WHEN raw_rating IS NOT NULL AND raw_rating <> '' AND rating IS NULL THEN "
       "    format('rating \"{}\" is not a number', raw_rating) "
       "  WHEN interaction_type = 'rating' AND rating IS NULL THEN 'rating is required for interaction_type rating' "
-      "  WHEN rating IS NOT NULL AND (isnan(rating) OR NOT (rating BETWEEN $5 AND $6)) THEN "
-      "    format('rating {} is outside [{}, {}]', rating, $5, $6) "
+      "  WHEN rating IS NOT NULL AND (isnan(rating) OR NOT (rating BETWEEN rmin AND rmax)) THEN "
+      "    format('rating {} is outside [{}, {}]', rating, rmin, rmax) "
+      "  WHEN raw_count IS NOT NULL AND raw_count <> '' AND event_count IS NULL THEN "
+      "    format('count \"{}\" is not a number', raw_count) "
+      "  WHEN event_count IS NOT NULL AND NOT (event_count > 0 AND isfinite(event_count)) THEN "
+      "    format('count {} must be > 0', event_count) "
+      "  WHEN event_count IS NOT NULL AND interaction_type = 'rating' THEN 'a rating takes no count' "
       "  WHEN ts IS NULL THEN format('timestamp \"{}\" is neither ISO-8601 nor epoch seconds', raw_time) "
       "  WHEN ts < TIMESTAMP '1970-01-01' OR ts > $10 THEN "
       "    format('timestamp {} is before 1970 or more than a day in the future', ts) "
       "  WHEN metadata IS NOT NULL AND (strlen(metadata) > $11 OR NOT json_valid(metadata) OR "
       "       json_type(metadata) <> 'OBJECT') THEN format('metadata must be a JSON object of at most {} bytes', $11) "
       "  END AS problem FROM src) ";
-  auto bind_all = [type_names, type_weights, options](PreparedStatement&& statement, std::int64_t first_id,
-                                                      std::int64_t now) {
+  auto bind_all = [type_names, type_weights, domain_names, rating_min, rating_max, rating_neutral, options](
+                      PreparedStatement&& statement, std::int64_t first_id, std::int64_t now) {
     statement.bind_int64(1, first_id)
         .bind_varchar_list(2, type_names)
         .bind_double_list(3, type_weights)
-        .bind_varchar_list(4, options.domains)
-        .bind_double(5, options.rating_min)
-        .bind_double(6, options.rating_max)
-        .bind_double(7, options.rating_neutral)
+        .bind_varchar_list(4, domain_names)
+        .bind_double_list(5, rating_min)
+        .bind_double_list(6, rating_max)
+        .bind_double_list(7, rating_neutral)
         .bind_int64(8, options.max_id_bytes)
         .bind_timestamp(9, now)
         .bind_timestamp(10, now + options.max_future_us)

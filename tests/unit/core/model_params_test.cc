@@ -42,7 +42,7 @@ TEST(ModelParamsTest, AlsReportsEveryProblemWithItsField) {
                                                   "domains.movies.models.collab.als.cg_steps",
                                                   "domains.movies.models.collab.als.feedback"));
   EXPECT_EQ(out.front().message, "must be > 0");
-  EXPECT_THAT(out.back().message, ::testing::HasSubstr("implicit, explicit, auto"));
+  EXPECT_THAT(out.back().message, ::testing::HasSubstr("implicit, explicit"));
 }
 
 TEST(ModelParamsTest, CollabValidatesBothAlgorithms) {
@@ -60,7 +60,7 @@ TEST(ModelParamsTest, KnnEmbeddingAndPopularityRanges) {
   k.neighbors = 0;
   k.bm25_b = 1.5;
   PopularityParams pop;
-  pop.half_life_days = 0;
+  pop.half_life_days = -1;
   EmbeddingParams e;
   e.encoder = "minilm";
   e.query_weight = 2;

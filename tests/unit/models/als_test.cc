@@ -166,7 +166,7 @@ TEST_F(AlsTest, ImplicitLossDecreasesEveryIteration) {
 
 TEST_F(AlsTest, ExplicitLossDecreasesEveryIteration) {
   const auto data = testing::planted(6, 10, 12, true);
-  Als als(params("auto"));
+  Als als(params("explicit"));
   als.fit(data.matrix, threads(2));
   EXPECT_TRUE(als.is_explicit());
   for (std::size_t i = 1; i < als.loss_history().size(); ++i) {

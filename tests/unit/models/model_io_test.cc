@@ -44,7 +44,7 @@ TEST(ModelIoTest, HeaderDescribesTheModel) {
   ModelReader reader(in, 42);
   EXPECT_EQ(reader.header().type_name, "popularity");
   EXPECT_EQ(reader.header().format_version, Popularity::kFormatVersion);
-  EXPECT_EQ(reader.header().params_text, "half_life_days=30");
+  EXPECT_EQ(reader.header().params_text, "half_life_days=0");
   EXPECT_EQ(reader.header().id_map_checksum, 42u);
   Popularity loaded;
   loaded.load(reader);

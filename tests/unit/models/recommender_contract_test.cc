@@ -9,9 +9,11 @@
 #include "core/error.h"
 #include "models/als.h"
 #include "models/bpr.h"
+#include "models/ease.h"
 #include "models/embedding.h"
 #include "models/item_knn.h"
 #include "models/popularity.h"
+#include "models/rp3beta.h"
 #include "models/registry.h"
 #include "planted.h"
 #include "test_util.h"
@@ -72,9 +74,33 @@ struct AlsExplicitCase {
     p.factors = 16;
     p.iterations = 20;
     p.regularization = 0.05;
-    p.feedback = "auto";  // the planted rating matrix is rating data
+    p.feedback = "explicit";  // the planted rating matrix is rating data
     p.seed = seed;
     return std::make_unique<Als>(p);
+  }
+};
+
+struct EaseCase {
+  static constexpr bool kPersonal = true;
+  static constexpr bool kRating = false;
+  static constexpr bool kThreadIndependent = true;
+  static constexpr bool kScoresEveryItem = true;  // every item with an interaction
+  static std::unique_ptr<Recommender> make(std::uint64_t /*seed*/) {
+    EaseParams p;
+    p.lambda = 10;
+    return std::make_unique<Ease>(p);
+  }
+};
+
+struct Rp3betaCase {
+  static constexpr bool kPersonal = true;
+  static constexpr bool kRating = false;
+  static constexpr bool kThreadIndependent = true;
+  static constexpr bool kScoresEveryItem = false;  // only items reached through the kept weights
+  static std::unique_ptr<Recommender> make(std::uint64_t /*seed*/) {
+    Rp3betaParams p;
+    p.neighbors = 20;
+    return std::make_unique<Rp3beta>(p);
   }
 };
 
@@ -153,7 +179,8 @@ class RecommenderContractTest : public ::testing::Test {
 };
 
 using Cases =
-    ::testing::Types<PopularityCase, ItemKnnCase, AlsImplicitCase, AlsExplicitCase, BprCase, EmbeddingCase>;
+    ::testing::Types<PopularityCase, ItemKnnCase, AlsImplicitCase, AlsExplicitCase, EaseCase, Rp3betaCase, BprCase,
+                     EmbeddingCase>;
 TYPED_TEST_SUITE(RecommenderContractTest, Cases);
 
 void expect_well_formed(const std::vector<ScoredItem>& list, ItemIndex n_items) {

@@ -1,5 +1,6 @@
 #include "tracking/interaction_validator.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,6 +13,7 @@ namespace mxn::tracking {
 namespace {
 
 using testing::make_interaction;
+using ::testing::HasSubstr;
 
 constexpr std::int64_t kNow = 1'714'566'600'000'000;  // 2024-05-01T12:30:00Z
 
@@ -56,13 +58,52 @@ TEST_F(InteractionValidatorTest, MissingTimestampMeansNow) {
 }
 
 TEST_F(InteractionValidatorTest, WeightsComeFromConfigAndRatingsFromTheNeutralPoint) {
-  EXPECT_EQ(validator_.weight("view", std::nullopt), 1.0);
-  EXPECT_EQ(validator_.weight("click", std::nullopt), 1.5);
-  EXPECT_EQ(validator_.weight("skip", std::nullopt), -1.0);
-  EXPECT_EQ(validator_.weight("dislike", std::nullopt), -4.0);
-  EXPECT_EQ(validator_.weight("rating", 4.5), 1.5);
-  EXPECT_EQ(validator_.weight("rating", 1.0), -2.0);
-  EXPECT_EQ(validator_.weight("like", 1.0), 4.0);  // a rating on another type does not change its weight
+  auto weight = [&](const char* type, std::optional<double> rating, std::optional<double> count = std::nullopt) {
+    Interaction in = make_interaction("ann", "movies", "m1", type);
+    in.rating = rating;
+    in.count = count;
+    return validator_.weight(in);
+  };
+  EXPECT_EQ(weight("view", std::nullopt), 1.0);
+  EXPECT_EQ(weight("click", std::nullopt), 1.5);
+  EXPECT_EQ(weight("skip", std::nullopt), -1.0);
+  EXPECT_EQ(weight("dislike", std::nullopt), -4.0);
+  EXPECT_EQ(weight("rating", 4.5), 1.5);
+  EXPECT_EQ(weight("rating", 1.0), -2.0);
+  EXPECT_EQ(weight("like", 1.0), 4.0);  // a rating on another type does not change its weight
+  EXPECT_EQ(weight("play", std::nullopt, 12.0), 12.0);  // a count multiplies the type's weight
+  EXPECT_EQ(weight("skip", std::nullopt, 3.0), -3.0);
+}
+
+TEST_F(InteractionValidatorTest, ACountMustBePositiveAndIsNotForRatings) {
+  Interaction in = make_interaction("ann", "movies", "m1", "play");
+  in.count = 0.0;
+  EXPECT_EQ(only_problem(in).field, "count");
+  in.count = std::nan("");
+  EXPECT_EQ(only_problem(in).field, "count");
+  in = make_interaction("ann", "movies", "m1", "rating");
+  in.rating = 4.0;
+  in.count = 2.0;
+  auto p = only_problem(in);
+  EXPECT_EQ(p.field, "count");
+  EXPECT_THAT(p.message, HasSubstr("rating"));
+}
+
+TEST_F(InteractionValidatorTest, RatingsFollowTheirDomainsScale) {
+  config::Config c;
+  c.domains.at("movies").ratings = {.min = 0, .max = 10, .neutral = 6};
+  InteractionValidator v(c.interactions, c.domains);
+  Interaction in = make_interaction("ann", "movies", "m1", "rating");
+  in.rating = 9.0;
+  std::vector<FieldError> problems;
+  auto record = v.validate(in, kNow, "", problems);
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->weight, 3.0);
+  in.domain = "music";  // still 0.5 to 5
+  v.validate(in, kNow, "", problems);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].field, "rating");
+  EXPECT_THAT(problems[0].message, HasSubstr("between 0.5 and 5"));
 }
 
 TEST_F(InteractionValidatorTest, IdsMustBeNonEmptyShortValidUtf8) {

@@ -42,7 +42,7 @@ class ItemVectorsTest : public ::testing::Test {
  protected:
   ItemVectorsTest() : seeded(testing::small_seed(40, 60, 1500, {"movies"})) {}
 
-  IdMap items() const { return data::snapshot_domain(*seeded.warehouse, "movies", 1).items; }
+  IdMap items() const { return data::snapshot_domain(*seeded.warehouse, "movies", RatingScale{}, 1).items; }
 
   testing::SeededWarehouse seeded;
 };

@@ -52,11 +52,16 @@ TEST_F(TrainingPipelineTest, TrainsEveryEnabledModelSavesAndRecordsHistory) {
   }
   EXPECT_THAT(progressed, ::testing::Contains("collab"));
 
+  ASSERT_TRUE(s.ensemble.has_value()) << "a full run evaluates the blend";
+  EXPECT_GT(s.ensemble->users, 0u);
+
   auto runs = seeded.warehouse->list_training_runs("movies", 10);
-  ASSERT_EQ(runs.size(), 4u);
+  ASSERT_EQ(runs.size(), 5u);
+  EXPECT_EQ(runs[0].model, "ensemble") << "the blend's metrics are recorded last";
+  EXPECT_FALSE(runs[0].model_version.has_value());
   for (const auto& r : runs) {
     EXPECT_EQ(r.status, "succeeded");
-    EXPECT_EQ(r.model_version, 1);
+    if (r.model != "ensemble") EXPECT_EQ(r.model_version, 1);
     EXPECT_EQ(r.n_interactions, s.n_interactions);
     auto metrics = nlohmann::json::parse(r.metrics);
     EXPECT_TRUE(metrics.contains("ndcg@10")) << r.metrics;

@@ -22,7 +22,7 @@ constexpr std::int64_t kT0 = 1'700'000'000'000'000;
 CsvImportOptions import_options() {
   CsvImportOptions o;
   o.type_weights = {{"view", 1.0}, {"like", 4.0}, {"rating", 0.0}, {"skip", -1.0}};
-  o.domains = {"movies", "music"};
+  o.domains = {{"movies", {}}, {"music", {}}};
   return o;
 }
 
@@ -117,7 +117,7 @@ TEST_F(WarehouseIngestTest, WritesAfterAnImportKnowItsUsersAndItems) {
   w_.append_interactions(before);  // the mirror is loaded now
   CsvImportOptions options;
   options.type_weights = {{"view", 1.0}};
-  options.domains = {"movies"};
+  options.domains = {{"movies", {}}};
   w_.import_interactions_csv(csv, options);
   std::vector<InteractionRecord> rows = {interaction("ann", "movies", "m1", "view", 1.0, kT0)};
   w_.append_interactions(rows);
@@ -281,6 +281,50 @@ TEST_F(WarehouseIngestTest, ImportRejectsTheWholeFileOnABadRow) {
   expect_import_error(w_, csv, "rating");
   write_file(csv, "user_id,domain,item_id,interaction_type,metadata\nbob,movies,m2,view,[1]\n");
   expect_import_error(w_, csv, "metadata must be a JSON object");
+}
+
+TEST_F(WarehouseIngestTest, ImportedCountsMultiplyTheTypesWeightAndAreChecked) {
+  CsvImportOptions o = import_options();
+  o.count_col = "plays";
+  const std::string csv = dir_.file("plays.csv");
+  write_file(csv, "user_id,domain,item_id,interaction_type,plays\nann,music,s1,view,12\nann,music,s2,skip,3\n"
+                  "ann,music,s3,view,\n");
+  ASSERT_EQ(w_.import_interactions_csv(csv, o), 3);
+  EXPECT_EQ(scalar(w_, "SELECT CAST(sum(weight) AS BIGINT) FROM user_interactions WHERE item_id = 's1'"), 12);
+  EXPECT_EQ(scalar(w_, "SELECT CAST(sum(weight) AS BIGINT) FROM user_interactions WHERE item_id = 's2'"), -3);
+  EXPECT_EQ(scalar(w_, "SELECT CAST(sum(weight) AS BIGINT) FROM user_interactions WHERE item_id = 's3'"), 1);
+  for (const auto& [row, fragment] : std::vector<std::pair<std::string, std::string>>{
+           {"bob,music,s1,view,0", "line 2: count 0.0 must be > 0"},
+           {"bob,music,s1,view,many", "line 2: count \"many\" is not a number"},
+           {"bob,music,s1,rating,2", "line 2: rating is required"}}) {
+    write_file(csv, "user_id,domain,item_id,interaction_type,plays\n" + row + "\n");
+    try {
+      w_.import_interactions_csv(csv, o);
+      FAIL() << "imported " << row;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+  }
+  write_file(csv, "user_id,domain,item_id,interaction_type,rating,plays\nbob,movies,m1,rating,4,2\n");
+  try {
+    w_.import_interactions_csv(csv, o);
+    FAIL() << "imported a rating with a count";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("a rating takes no count"), std::string::npos) << e.what();
+  }
+  o.count_col = "listens";
+  EXPECT_THROW(w_.import_interactions_csv(csv, o), Error) << "a named count column the file lacks";
+}
+
+TEST_F(WarehouseIngestTest, RatingsAreCheckedAgainstTheirDomainsScale) {
+  CsvImportOptions o = import_options();
+  o.domains.at("movies") = {.min = 0, .max = 10, .neutral = 6};
+  const std::string csv = dir_.file("r.csv");
+  write_file(csv, "user_id,domain,item_id,interaction_type,rating\nann,movies,m1,rating,9\n");
+  ASSERT_EQ(w_.import_interactions_csv(csv, o), 1);
+  EXPECT_EQ(scalar(w_, "SELECT CAST(weight AS BIGINT) FROM user_interactions"), 3);  // 9 - neutral 6
+  write_file(csv, "user_id,domain,item_id,interaction_type,rating\nann,music,s1,rating,9\n");
+  EXPECT_THROW(w_.import_interactions_csv(csv, o), Error) << "music keeps the default 0.5 to 5";
 }
 
 TEST_F(WarehouseIngestTest, ImportRestoresTheSessionSettingsOfItsPooledConnection) {
