@@ -19,5 +19,6 @@ void add_train(CLI::App& app, Run& run);
 void add_serve(CLI::App& app, Run& run);
 void add_evaluate(CLI::App& app, Run& run);
 void add_recommend(CLI::App& app, Run& run);
+void add_tune(CLI::App& app, Run& run);
 
 }  // namespace mxn::cli

@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "data/snapshot.h"
+#include "engine/domain_settings.h"
 #include "training/held_out.h"
 #include "training/served_evaluation.h"
 #include "warehouse/warehouse.h"
@@ -71,8 +72,10 @@ void add_evaluate(CLI::App& app, Run& run) {
                   "this CSV (user,item,rank,score,model)");
   cmd->callback([&run, a] {
     run = [a](const config::Config& config) {
-      const config::DomainConfig& domain = config.domain(a->domain);
       if (a->k < 1) throw Error(Code::kInvalidArgument, "must be >= 1", "k");
+      const engine::ModelStore store(config.models.store_dir, config.models.versions_kept);
+      const engine::DomainSettings settings = engine::domain_settings(config, store, a->domain);
+      const config::DomainConfig& domain = settings.config;  // with the tuned values in force, as served
       if (a->mapping.fixed_type.empty()) a->mapping.fixed_type = "rating";
       warehouse::Warehouse wh(config.warehouse);
       const auto snap = data::snapshot_domain(wh, a->domain, domain.ratings, config.training.threads);

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   mxn::cli::add_train(app, run);
   mxn::cli::add_serve(app, run);
   mxn::cli::add_evaluate(app, run);
+  mxn::cli::add_tune(app, run);
   mxn::cli::add_recommend(app, run);
 
   // Logs go to stderr so that stdout carries only results (tables, JSON).

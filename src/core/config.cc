@@ -102,7 +102,11 @@ std::string join_path(const std::string& path, const std::string& key) { return 
 
 // ---- Reading a YAML node into a member; problems go to `errors` with the key's path. ----
 
-template <class T> void read(const YAML::Node& node, T& out, const std::string& path, std::vector<FieldError>& errors);
+// `keys`, when given, collects the path of every value read (a whole map of names counts as one value; the
+// domains map does not: its domains' own keys do).
+template <class T>
+void read(const YAML::Node& node, T& out, const std::string& path, std::vector<FieldError>& errors,
+          std::set<std::string>* keys = nullptr);
 
 template <class T>
 void read_scalar(const YAML::Node& node, T& out, const std::string& path, std::vector<FieldError>& errors) {
@@ -121,7 +125,13 @@ void read_scalar(const YAML::Node& node, T& out, const std::string& path, std::v
   }
 }
 
-template <class T> void read(const YAML::Node& node, T& out, const std::string& path, std::vector<FieldError>& errors) {
+template <class T>
+void read(const YAML::Node& node, T& out, const std::string& path, std::vector<FieldError>& errors,
+          std::set<std::string>* keys) {
+  constexpr bool kDomains = std::is_same_v<T, std::map<std::string, DomainConfig>>;
+  if constexpr (!Section<T> && !kDomains) {
+    if (keys) keys->insert(path);
+  }
   if constexpr (Section<T>) {
     if (!node.IsMap()) {
       errors.push_back({path, "must be a mapping of keys"});
@@ -130,7 +140,7 @@ template <class T> void read(const YAML::Node& node, T& out, const std::string& 
     std::set<std::string> known;
     fields(out, [&](const char* key, auto& member) {
       known.insert(key);
-      if (const auto child = node[key]; child) read(child, member, join_path(path, key), errors);
+      if (const auto child = node[key]; child) read(child, member, join_path(path, key), errors, keys);
     });
     for (const auto& kv : node) {
       const auto key = kv.first.as<std::string>();
@@ -149,7 +159,7 @@ template <class T> void read(const YAML::Node& node, T& out, const std::string& 
         // A domain in the file starts from what is already known of it (or the defaults for a new one).
         value = out.count(key) ? out.at(key) : default_domain(key);
       }
-      read(kv.second, value, join_path(path, key), errors);
+      read(kv.second, value, join_path(path, key), errors, kDomains ? keys : nullptr);
       result.emplace(key, std::move(value));
     }
     out = std::move(result);
@@ -187,6 +197,7 @@ struct EnvOverrides {
   std::map<std::string, std::string> vars;  // MXN_* only
   std::set<std::string> used;
   std::vector<FieldError>& errors;
+  std::set<std::string>& keys;
 
   template <class T> void apply(T& member, const std::string& path) {
     if constexpr (Section<T>) {
@@ -202,13 +213,14 @@ struct EnvOverrides {
         node = YAML::Node(it->second);
       }
       if (node.IsNull()) node = YAML::Node(it->second);
+      keys.insert(path);
       read(node, member, path + " (" + it->first + ")", errors);
     }
   }
 };
 
 void apply_env(Config& config, const std::vector<std::string>& env, std::vector<FieldError>& errors) {
-  EnvOverrides overrides{{}, {}, errors};
+  EnvOverrides overrides{{}, {}, errors, config.set_keys};
   for (const auto& entry : env) {
     auto eq = entry.find('=');
     if (eq == std::string::npos || entry.rfind("MXN_", 0) != 0) continue;
@@ -231,7 +243,7 @@ Config parse(const std::string& yaml, const std::string& source, const std::vect
   std::vector<FieldError> errors;
   try {
     YAML::Node root = YAML::Load(yaml);
-    if (!root.IsNull()) read(root, config, "", errors);
+    if (!root.IsNull()) read(root, config, "", errors, &config.set_keys);
   } catch (const YAML::Exception& e) {
     throw Error(Code::kInvalidArgument, source + ": " + e.what(), "config");
   }
@@ -360,6 +372,71 @@ const DomainConfig& Config::domain(const std::string& name) const {
   if (it == domains.end()) throw Error(Code::kNotFound, "unknown domain '" + name + "'", "domain");
   if (!it->second.enabled) throw Error(Code::kNotFound, "domain '" + name + "' is disabled", "domain");
   return it->second;
+}
+
+namespace {
+
+template <class T> nlohmann::json as_json(const T& value) {
+  if constexpr (Section<T>) {
+    nlohmann::json out = nlohmann::json::object();
+    fields(const_cast<T&>(value), [&](const char* key, auto& member) { out[key] = as_json(member); });
+    return out;
+  } else if constexpr (is_map<T>::value) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [key, v] : value) out[key] = as_json(v);
+    return out;
+  } else {
+    return nlohmann::json(value);
+  }
+}
+
+}  // namespace
+
+nlohmann::json to_json(const DomainConfig& domain) { return as_json(domain); }
+
+nlohmann::json value_at(const DomainConfig& domain, const std::string& key) {
+  nlohmann::json node = to_json(domain);
+  std::stringstream ss(key);
+  for (std::string part; std::getline(ss, part, '.');) {
+    if (!node.is_object() || !node.contains(part)) return nullptr;
+    node = node[part];
+  }
+  return node;
+}
+
+bool Config::is_set(const std::string& path) const {
+  for (std::string p = path;; p.resize(p.rfind('.'))) {
+    if (set_keys.count(p)) return true;
+    if (p.find('.') == std::string::npos) return false;
+  }
+}
+
+std::vector<std::string> apply_tuned(const Config& config, const std::string& name, DomainConfig& domain,
+                                     const nlohmann::json& values) {
+  const std::string prefix = "domains." + name;
+  nlohmann::json nested = nlohmann::json::object();
+  std::vector<std::string> applied;
+  for (const auto& [key, value] : values.items()) {
+    if (config.is_set(prefix + "." + key)) continue;
+    nlohmann::json* at = &nested;
+    std::stringstream ss(key);
+    for (std::string part; std::getline(ss, part, '.');) at = &(*at)[part];
+    *at = value;
+    applied.push_back(key);
+  }
+  std::vector<FieldError> errors;
+  DomainConfig tuned = domain;
+  read(YAML::Load(nested.dump()), tuned, prefix, errors);  // JSON is YAML
+  if (errors.empty()) {
+    Config check;
+    check.domains = {{name, tuned}};
+    for (auto& e : check.validate()) {
+      if (e.field.rfind(prefix, 0) == 0) errors.push_back(std::move(e));
+    }
+  }
+  if (!errors.empty()) throw Error(std::move(errors));
+  domain = std::move(tuned);
+  return applied;
 }
 
 Config load(const std::string& path) {

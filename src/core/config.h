@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -65,13 +67,13 @@ struct InteractionsConfig {
 struct EnsembleConfig {
   std::string method = "weighted";  // weighted | rrf
   std::map<std::string, double> weights = {
-      {"knn", 1.0}, {"collab", 1.0}, {"ease", 1.0}, {"rp3beta", 1.0}, {"embedding", 0.5}};
+      {"knn", 0.25}, {"collab", 0.25}, {"ease", 1.0}, {"rp3beta", 0.25}, {"embedding", 0.05}};
   double rrf_k = 60.0;
   bool operator==(const EnsembleConfig&) const = default;
 };
 
 struct ModelsConfig {
-  std::vector<std::string> enabled = {"knn", "collab", "embedding"};
+  std::vector<std::string> enabled = {"knn", "collab", "ease", "rp3beta", "embedding"};
   std::string weighting = "raw";  // how an entry's total weight enters the models: raw | log1p | bm25
   PopularityParams popularity;
   ItemKnnParams knn;
@@ -137,12 +139,31 @@ struct Config {
   AutomationConfig automation;
   std::string log_level = "info";
 
+  /// The key paths the file or the environment gave a value ("domains.movies.models.ease.lambda"; a map of
+  /// names, such as ensemble.weights, is one value): they pin those keys against tuned values.
+  std::set<std::string> set_keys;
+
   /// Every problem at once, each with its key path; empty when valid.
   std::vector<FieldError> validate() const;
+  /// True when `path`, or a map that holds it, is in set_keys.
+  bool is_set(const std::string& path) const;
   /// The enabled domain called `name`, or Error{kNotFound, field "domain"}.
   const DomainConfig& domain(const std::string& name) const;
   bool operator==(const Config&) const = default;
 };
+
+/// Sets the tuned `values` (a flat JSON object: key paths relative to the domain, "models.ease.lambda", to
+/// values) in
+/// `domain` (the config of domain `name`), except those `config` pins (Config::is_set): explicit
+/// configuration wins over tuning. Returns the keys applied. Values that are not valid there are an Error
+/// listing every problem, and `domain` is left as it was.
+std::vector<std::string> apply_tuned(const Config& config, const std::string& name, DomainConfig& domain,
+                                     const nlohmann::json& values);
+
+/// A domain's settings as JSON, keyed as in the file.
+nlohmann::json to_json(const DomainConfig& domain);
+/// The value at a key path relative to the domain ("models.ease.lambda"); null when there is none.
+nlohmann::json value_at(const DomainConfig& domain, const std::string& key);
 
 /// Defaults, then the YAML file at `path` (empty: none), then the environment; throws Error listing every
 /// problem (unknown keys, wrong types, failed validation).

@@ -60,7 +60,7 @@ struct BprParams {
 
 struct EaseParams {
   double lambda = 250.0;   // L2 regularisation of the item-item weights (the Gram diagonal's shift)
-  int max_items = 20000;   // refuse to fit above this many items with interactions (memory: items² floats)
+  int max_items = 30000;   // refuse to fit above this many items with interactions (memory: items² floats)
   void validate(std::string_view prefix, std::vector<FieldError>& out) const;
   bool operator==(const EaseParams&) const = default;
 };

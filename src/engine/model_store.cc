@@ -21,6 +21,8 @@ namespace {
 constexpr const char* kModelFile = "model.bin";
 constexpr const char* kIdsFile = "ids.bin";
 constexpr const char* kMetaFile = "meta.json";
+constexpr const char* kTuned = "tuned";
+constexpr const char* kTunedFile = "tuned.json";
 
 std::string fnv1a_hex(const std::vector<std::string>& blobs) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
@@ -135,32 +137,64 @@ int ModelStore::save(const models::Recommender& model, const IdMap& users, const
   meta.params = model.params_text();
   meta.checksum = fnv1a_hex({model_bytes.str(), id_bytes.str()});
 
-  const fs::path parent = dir(meta.domain, meta.model);
+  const std::string model_file = model_bytes.str(), id_file = id_bytes.str();
+  meta.version = write_version(meta.domain, meta.model, [&](int version) {
+    meta.version = version;
+    return std::vector<std::pair<std::string, std::string>>{
+        {kModelFile, model_file}, {kIdsFile, id_file}, {kMetaFile, to_json(meta).dump(2)}};
+  });
+  log::info("model.saved", "domain", meta.domain, "model", meta.model, "version", meta.version, "type",
+            meta.type_name);
+  return meta.version;
+}
+
+int ModelStore::write_version(const std::string& domain, const std::string& model,
+                              const std::function<std::vector<std::pair<std::string, std::string>>(int)>& files) {
+  const fs::path parent = dir(domain, model);
   fs::create_directories(parent);
   std::random_device rd;
+  int version = 0;
   for (;;) {
-    auto existing = versions(meta.domain, meta.model);
-    meta.version = existing.empty() ? 1 : existing.back() + 1;
-    const fs::path tmp = parent / (".tmp-v" + std::to_string(meta.version) + "-" + std::to_string(rd()));
+    auto existing = versions(domain, model);
+    version = existing.empty() ? 1 : existing.back() + 1;
+    const fs::path tmp = parent / (".tmp-v" + std::to_string(version) + "-" + std::to_string(rd()));
     fs::create_directories(tmp);
-    write_synced(tmp / kModelFile, model_bytes.str());
-    write_synced(tmp / kIdsFile, id_bytes.str());
-    write_synced(tmp / kMetaFile, to_json(meta).dump(2));
+    for (const auto& [name, bytes] : files(version)) write_synced(tmp / name, bytes);
     fsync_path(tmp, O_RDONLY | O_DIRECTORY);
     std::error_code ec;
-    fs::rename(tmp, parent / ("v" + std::to_string(meta.version)), ec);
+    fs::rename(tmp, parent / ("v" + std::to_string(version)), ec);
     if (!ec) break;
     fs::remove_all(tmp);  // another writer took this number first: try the next one
     if (ec != std::errc::directory_not_empty && ec != std::errc::file_exists) {
-      throw Error(Code::kUnavailable, "cannot publish model version in " + parent.string() + ": " + ec.message(),
+      throw Error(Code::kUnavailable, "cannot publish a version in " + parent.string() + ": " + ec.message(),
                   "models.store_dir");
     }
   }
   fsync_path(parent, O_RDONLY | O_DIRECTORY);
-  log::info("model.saved", "domain", meta.domain, "model", meta.model, "version", meta.version, "type",
-            meta.type_name);
-  prune(meta.domain, meta.model);
-  return meta.version;
+  prune(domain, model);
+  return version;
+}
+
+int ModelStore::save_tuned(const std::string& domain, nlohmann::json record) {
+  const int version = write_version(domain, kTuned, [&](int v) {
+    record["version"] = v;
+    return std::vector<std::pair<std::string, std::string>>{{kTunedFile, record.dump(2)}};
+  });
+  log::info("model.tuned_saved", "domain", domain, "version", version);
+  return version;
+}
+
+std::optional<nlohmann::json> ModelStore::latest_tuned(const std::string& domain) const {
+  auto all = versions(domain, kTuned);
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    const fs::path path = dir(domain, kTuned) / ("v" + std::to_string(*it)) / kTunedFile;
+    try {
+      return nlohmann::json::parse(read_all(path));
+    } catch (const std::exception& e) {
+      log::warn("model.tuned_load_failed", "domain", domain, "version", *it, "error", e.what());
+    }
+  }
+  return std::nullopt;
 }
 
 void ModelStore::prune(const std::string& domain, const std::string& model) const {

@@ -4,6 +4,7 @@
 //                               /ids.bin     the user and item IdMaps the model's indices refer to
 //                               /meta.json   params, data sizes, metrics, data fingerprint, created_at,
 //                                            and the checksum of model.bin + ids.bin
+//   <root>/<domain>/tuned/v<N>/tuned.json   the values `mxn tune` found (training/tuner.h)
 // A version is written into a temporary folder (files fsynced), then renamed into place, so a reader never
 // sees half a version. Loading verifies the checksum and the format version and falls back to the previous
 // version when the newest is damaged. After a save only the newest `versions_kept` versions remain.
@@ -12,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +64,13 @@ class ModelStore {
 
   /// Saved versions, ascending.
   std::vector<int> versions(const std::string& domain, const std::string& model) const;
+
+  /// Saves the record of a tuning run (training/tuner.h) as the domain's next tuned version,
+  /// <root>/<domain>/tuned/v<N>/tuned.json, written like a model version (complete or absent; old versions
+  /// pruned); its "version" is set. Returns the version.
+  int save_tuned(const std::string& domain, nlohmann::json record);
+  /// The newest tuned record of a domain that reads back, or nullopt.
+  std::optional<nlohmann::json> latest_tuned(const std::string& domain) const;
   /// meta.json of one version (not verified against the files).
   ModelMeta meta(const std::string& domain, const std::string& model, int version) const;
 
@@ -70,6 +79,10 @@ class ModelStore {
  private:
   std::filesystem::path dir(const std::string& domain, const std::string& model) const;
   void prune(const std::string& domain, const std::string& model) const;
+  /// Writes the files `files(version)` gives for the next version of domain/model into a temporary folder
+  /// (synced), renames it into place, prunes old versions; returns the version.
+  int write_version(const std::string& domain, const std::string& model,
+                    const std::function<std::vector<std::pair<std::string, std::string>>(int)>& files);
 
   std::filesystem::path root_;
   int versions_kept_;

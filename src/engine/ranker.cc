@@ -45,10 +45,10 @@ models::ItemFilter model_filter(const ServedModel& m, const LiveIndex& live, con
   return filter;
 }
 
-/// A model's list in live indices.
-ModelList to_live_list(const ServedModel& m, std::vector<models::ScoredItem> items, double weight) {
+/// A model's list in live indices (its weight is set by finish()).
+ModelList to_live_list(const ServedModel& m, std::vector<models::ScoredItem> items) {
   for (auto& scored : items) scored.item = m.to_live[static_cast<std::size_t>(scored.item)];
-  return ModelList{.model = m.name, .weight = weight, .items = std::move(items)};
+  return ModelList{.model = m.name, .items = std::move(items)};
 }
 
 double weight_of(const config::EnsembleConfig& ensemble, const std::string& model) {
@@ -85,10 +85,10 @@ Candidates candidates(const ModelSet& set, const LiveIndex& live, const RankRequ
   }
   const data::Weighting weighting = data::parse_weighting(domain.models.weighting);
   const std::size_t n_candidates = std::max(kMinCandidates, 3 * request.top_k);
-  auto propose = [&](const ServedModel& m, double weight) {
+  auto propose = [&](const ServedModel& m) {
     const data::RowBuffer row = model_row(m, live, request.row, weighting);
     auto items = m.model->recommend(row.view(), n_candidates, model_filter(m, live, request.excluded, out.allowed));
-    if (!items.empty()) out.lists.push_back(to_live_list(m, std::move(items), weight));
+    if (!items.empty()) out.lists.push_back(to_live_list(m, std::move(items)));
   };
 
   // A query gates the candidates: only its matches may be served.
@@ -100,10 +100,15 @@ Candidates candidates(const ModelSet& set, const LiveIndex& live, const RankRequ
                                                 model_filter(m, live, request.excluded, out.allowed));
     out.allowed.assign(live.n_items(), 0);
     for (const auto& s : matches) out.allowed[static_cast<std::size_t>(m.to_live[static_cast<std::size_t>(s.item)])] = 1;
-    query_list = to_live_list(m, std::move(matches), 0.0);
+    query_list = to_live_list(m, std::move(matches));
   }
 
-  std::vector<std::string> names = request.models.empty() ? domain.models.enabled : request.models;
+  std::vector<std::string> names = request.models;
+  if (names.empty()) {
+    for (const auto& name : domain.models.enabled) {
+      if (weight_of(domain.ensemble, name) > 0) names.push_back(name);
+    }
+  }
   if (query_list) {
     std::erase(names, "embedding");  // its query list stands for it
     if (out.cold_start) names.clear();
@@ -111,24 +116,34 @@ Candidates candidates(const ModelSet& set, const LiveIndex& live, const RankRequ
     names = {"popularity"};
   }
   for (const auto& name : names) {
-    if (auto it = set.models.find(name); it != set.models.end()) propose(it->second, weight_of(domain.ensemble, name));
+    if (auto it = set.models.find(name); it != set.models.end()) propose(it->second);
   }
-  if (query_list) {
-    double others = 0;
-    for (const auto& l : out.lists) others += l.weight;
-    query_list->weight = others > 0 ? others : 1.0;
-    if (!query_list->items.empty()) out.lists.push_back(std::move(*query_list));
-  } else if (out.lists.empty() && !out.cold_start) {
+  if (query_list && !query_list->items.empty()) {
+    out.query_list = static_cast<int>(out.lists.size());
+    out.lists.push_back(std::move(*query_list));
+  } else if (!query_list && out.lists.empty() && !out.cold_start) {
     out.cold_start = true;  // no requested model could serve (none trained yet): popularity stands in
-    if (auto it = set.models.find("popularity"); it != set.models.end()) propose(it->second, 1.0);
+    if (auto it = set.models.find("popularity"); it != set.models.end()) propose(it->second);
   }
   return out;
 }
 
-Ranking finish(const Candidates& c, const ModelSet& set, const LiveIndex& live, const RankRequest& request,
+Ranking finish(Candidates c, const ModelSet& set, const LiveIndex& live, const RankRequest& request,
                const config::EnsembleConfig& ensemble) {
   Ranking out;
   out.cold_start = c.cold_start;
+  double others = 0;
+  for (std::size_t l = 0; l < c.lists.size(); ++l) {
+    if (static_cast<int>(l) == c.query_list) continue;
+    c.lists[l].weight = weight_of(ensemble, c.lists[l].model);
+    others += c.lists[l].weight;
+  }
+  if (others <= 0) {  // only models the blend gives no weight: asked for explicitly, they share it equally
+    for (std::size_t l = 0; l < c.lists.size(); ++l) {
+      if (static_cast<int>(l) != c.query_list) others += c.lists[l].weight = 1.0;
+    }
+  }
+  if (c.query_list >= 0) c.lists[static_cast<std::size_t>(c.query_list)].weight = others > 0 ? others : 1.0;
   for (const auto& l : c.lists) out.models_used.push_back(l.model);
   const auto id_less = [&](ItemIndex a, ItemIndex b) { return live.item_name(a) < live.item_name(b); };
   out.items = blend(c.lists, ensemble, request.top_k, id_less);

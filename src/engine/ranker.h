@@ -7,11 +7,13 @@
 //   1. cold start: a row without any positive entry and no query is served by popularity alone;
 //   2. every requested model that is in the set proposes its candidates (max(kMinCandidates, 3·top_k)) for
 //      the user's live row (weights weighed by the domain's models.weighting, as at training), never an
-//      excluded item, and only allowed items;
+//      excluded item, and only allowed items; without an explicit list of models, the domain's enabled ones
+//      that have a positive blend weight (a model the blend does not use costs nothing);
 //   3. with a query and an embedding model, the query is a gate: the embedding's query matches are the
 //      only candidates (the other models rank inside them, by the user's taste), and the query's own list
 //      joins the blend with the weight of all the others together;
-//   4. the lists are blended (ensemble.h) with the domain's weights;
+//   4. the lists are blended (ensemble.h) with the domain's weights (models named explicitly whose weights
+//      are all 0 are blended with equal weights);
 //   5. a list shorter than top_k is filled from popularity (never an excluded or disallowed item), so that a
 //      model that reaches few items still serves a full list; a backfilled item scores no more than the last
 //      blended one (0 at most) and lists popularity as its contribution, with 0.
@@ -42,9 +44,11 @@ struct ServedModel {
   ModelMeta meta;
 };
 
-/// A domain's published models, by name.
+/// A domain's published models, by name, and the settings they serve with (domain_settings.h).
 struct ModelSet {
   std::map<std::string, ServedModel> models;
+  config::DomainConfig domain;
+  std::optional<nlohmann::json> tuned;  // the tuned record in force
   std::int64_t published_at_us = 0;
 };
 
@@ -66,6 +70,7 @@ struct RankRequest {
 struct Candidates {
   bool cold_start = false;       // no positive history: popularity serves (or, with a query, the query alone)
   std::vector<ModelList> lists;  // one per model that proposed items, in blend order
+  int query_list = -1;           // the index of the query's own list (see step 3), -1 when none
   std::vector<char> allowed;     // by live index: 1 = may be served; empty = every item
 };
 
@@ -78,8 +83,9 @@ struct Ranking {
 Candidates candidates(const ModelSet& set, const LiveIndex& live, const RankRequest& request,
                       const config::DomainConfig& domain);
 
-/// Steps 4 and 5: the blend of `c` under `ensemble`, backfilled from popularity to request.top_k.
-Ranking finish(const Candidates& c, const ModelSet& set, const LiveIndex& live, const RankRequest& request,
+/// Steps 4 and 5: the blend of `c` under `ensemble` (its method and weights), backfilled from popularity to
+/// request.top_k.
+Ranking finish(Candidates c, const ModelSet& set, const LiveIndex& live, const RankRequest& request,
                const config::EnsembleConfig& ensemble);
 
 /// candidates() then finish() with the domain's ensemble.

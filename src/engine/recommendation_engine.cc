@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "engine/domain_settings.h"
 #include "data/row_buffer.h"
 #include "warehouse/warehouse.h"
 
@@ -28,7 +29,7 @@ RecommendationEngine::RecommendationEngine(const warehouse::Warehouse& warehouse
   for (const auto& [name, domain] : config.domains) {
     if (!domain.enabled) continue;
     auto s = std::make_unique<DomainState>(domain.ratings);
-    s->models.store(std::make_shared<const ModelSet>());
+    s->models.store(std::make_shared<const ModelSet>(ModelSet{.domain = domain}));
     domains_.emplace(name, std::move(s));
   }
 }
@@ -71,6 +72,9 @@ void RecommendationEngine::publish(const std::string& domain) {
   DomainState& s = state(domain);
   auto set = std::make_shared<ModelSet>();
   set->published_at_us = now_us();
+  DomainSettings settings = domain_settings(config_, store_, domain);
+  set->domain = std::move(settings.config);
+  set->tuned = std::move(settings.tuned);
   for (const auto name : kModelNames) {
     auto loaded = store_.load_latest(domain, std::string(name));
     if (!loaded) continue;
@@ -139,7 +143,7 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
       if (auto i = s.live.find_item(id)) ask.allowed->push_back(*i);
     }
   }
-  Ranking ranking = rank(*set, s.live, ask, domain_config);
+  Ranking ranking = rank(*set, s.live, ask, set->domain);
 
   Recommendations out;
   out.user_id = request.user_id;

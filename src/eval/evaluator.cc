@@ -42,7 +42,7 @@ Evaluator::Evaluator(EvalOptions options) : options_(options) {
 }
 
 Metrics Evaluator::evaluate(std::span<const HeldOutUser> all_users, const RankFn& rank, ItemIndex n_items,
-                            std::vector<UserList>* lists_out) const {
+                            std::vector<UserList>* lists_out, std::vector<RankingMetrics>* per_user_out) const {
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::size_t> picked(all_users.size());
   for (std::size_t q = 0; q < picked.size(); ++q) picked[q] = q;
@@ -102,6 +102,7 @@ Metrics Evaluator::evaluate(std::span<const HeldOutUser> all_users, const RankFn
     m.mrr /= d;
   }
   m.coverage = catalog_coverage(lists, n_items);
+  if (per_user_out != nullptr) *per_user_out = std::move(per_user);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return m;
 }

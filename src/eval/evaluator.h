@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "data/interaction_matrix.h"
+#include "eval/metrics.h"
 #include "models/recommender.h"
 
 namespace mxn::eval {
@@ -67,9 +68,10 @@ class Evaluator {
   explicit Evaluator(EvalOptions options = {});
 
   /// `n_items`: the catalog size, for coverage. lists: when given, receives every evaluated user's top-k
-  /// list, ordered as `users` (after sampling).
+  /// list, ordered as `users` (after sampling); per_user, when given, every evaluated user's metrics, in the
+  /// same order.
   Metrics evaluate(std::span<const HeldOutUser> users, const RankFn& rank, ItemIndex n_items,
-                   std::vector<UserList>* lists = nullptr) const;
+                   std::vector<UserList>* lists = nullptr, std::vector<RankingMetrics>* per_user = nullptr) const;
 
   /// One fitted model on a (train, test) split of one shape (Error{kInvalidArgument} otherwise): each user's
   /// list is the model's recommend() for their train row, without the row's items.

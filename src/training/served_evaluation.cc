@@ -64,26 +64,29 @@ engine::Ranking ServedEvaluation::rank(UserIndex user, std::size_t k, const std:
   return engine::finish(engine::candidates(set_, live_, ask, domain_), set_, live_, ask, ensemble);
 }
 
+eval::Metrics ServedEvaluation::evaluate(const std::vector<eval::HeldOutUser>& users, const eval::EvalOptions& options,
+                                        const std::vector<std::string>& models,
+                                        const config::EnsembleConfig& ensemble,
+                                        std::vector<eval::UserList>* lists,
+                                        std::vector<eval::RankingMetrics>* per_user) const {
+  return eval::Evaluator(options).evaluate(
+      users,
+      [&](UserIndex u, std::size_t k) {
+        std::vector<models::ScoredItem> items;
+        for (const auto& b : rank(u, k, models, ensemble).items) items.push_back({b.item, static_cast<float>(b.score)});
+        return items;
+      },
+      train_.n_items(), lists, per_user);
+}
+
 std::vector<EvalRow> ServedEvaluation::evaluate(const std::vector<eval::HeldOutUser>& users,
                                                 const eval::EvalOptions& options,
                                                 std::vector<std::vector<eval::UserList>>* lists) const {
-  const eval::Evaluator evaluator(options);
-  const ItemIndex n_items = train_.n_items();
   std::vector<EvalRow> out;
   auto run = [&](const std::string& model, const std::string& type, const std::vector<std::string>& models) {
-    EvalRow row{.model = model, .type_name = type, .status = "evaluated"};
     std::vector<eval::UserList> user_lists;
-    row.metrics = evaluator.evaluate(
-        users,
-        [&](UserIndex u, std::size_t k) {
-          std::vector<models::ScoredItem> items;
-          for (const auto& b : rank(u, k, models, domain_.ensemble).items) {
-            items.push_back({b.item, static_cast<float>(b.score)});
-          }
-          return items;
-        },
-        n_items, lists ? &user_lists : nullptr);
-    out.push_back(std::move(row));
+    out.push_back({.model = model, .type_name = type, .status = "evaluated",
+                   .metrics = evaluate(users, options, models, domain_.ensemble, lists ? &user_lists : nullptr)});
     if (lists) lists->push_back(std::move(user_lists));
   };
   std::vector<std::string> names = order_;

@@ -53,6 +53,12 @@ class ServedEvaluation {
   engine::Ranking finish(const engine::Candidates& candidates, UserIndex user, std::size_t k,
                          const config::EnsembleConfig& ensemble) const;
 
+  /// The served lists of `models` (empty: the domain's enabled ones) under `ensemble`, scored on `users`.
+  eval::Metrics evaluate(const std::vector<eval::HeldOutUser>& users, const eval::EvalOptions& options,
+                         const std::vector<std::string>& models, const config::EnsembleConfig& ensemble,
+                         std::vector<eval::UserList>* lists = nullptr,
+                         std::vector<eval::RankingMetrics>* per_user = nullptr) const;
+
   /// Popularity, each other model alone, then the blend of the domain's enabled models, each through
   /// rank(); `lists[i]`, when given, receives row i's lists.
   std::vector<EvalRow> evaluate(const std::vector<eval::HeldOutUser>& users, const eval::EvalOptions& options,

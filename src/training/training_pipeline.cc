@@ -17,6 +17,7 @@
 #include "data/split.h"
 #include "models/registry.h"
 #include "text/encoder_factory.h"
+#include "engine/domain_settings.h"
 #include "training/served_evaluation.h"
 #include "warehouse/warehouse.h"
 
@@ -81,7 +82,8 @@ TrainingPipeline::TrainingPipeline(warehouse::Warehouse& warehouse, engine::Mode
 
 TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vector<std::string>& only,
                                       const Progress& progress) const {
-  const config::DomainConfig& domain_config = config_.domain(domain);
+  const engine::DomainSettings settings = engine::domain_settings(config_, store_, domain);
+  const config::DomainConfig& domain_config = settings.config;  // with the tuned values in force
   const auto start = Clock::now();
   TrainingSummary summary;
   summary.domain = domain;

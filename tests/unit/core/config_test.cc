@@ -32,6 +32,10 @@ TEST(ConfigTest, ShippedFileEqualsDefaults) {
   const std::string yaml = shipped_yaml();
   ASSERT_FALSE(yaml.empty());
   Config from_file = load_from_string(yaml, {});
+  EXPECT_FALSE(from_file.is_set("domains.movies.models.ease.lambda")) << "tuned keys stay out of the file";
+  EXPECT_FALSE(from_file.is_set("domains.movies.ensemble.weights.ease"));
+  EXPECT_TRUE(from_file.is_set("domains.movies.models.ease.max_items"));
+  from_file.set_keys.clear();
   EXPECT_TRUE(from_file == Config{}) << "config/config.yaml and the defaults in core/config.h disagree";
   EXPECT_TRUE(Config{}.validate().empty());
 }
@@ -70,6 +74,27 @@ TEST(ConfigTest, EnvironmentOverridesFileAndDefaults) {
   EXPECT_EQ(c.domains.at("movies").models.collab.als.factors, 32);
   EXPECT_EQ(c.interactions.types.at("like"), 5.0);
   EXPECT_FALSE(c.domains.at("music").enabled);
+}
+
+TEST(ConfigTest, KeysTheFileOrTheEnvironmentGiveAreSetAndPinTunedValues) {
+  Config c = load_from_string("domains:\n  movies:\n    models:\n      knn:\n        neighbors: 50\n"
+                              "    ensemble:\n      weights: {knn: 1}\n",
+                              {"MXN_DOMAINS_MOVIES_MODELS_EASE_LAMBDA=77"});
+  EXPECT_TRUE(c.is_set("domains.movies.models.knn.neighbors"));
+  EXPECT_TRUE(c.is_set("domains.movies.models.ease.lambda"));
+  EXPECT_TRUE(c.is_set("domains.movies.ensemble.weights.collab")) << "a map given whole pins all its names";
+  EXPECT_FALSE(c.is_set("domains.movies.models.knn.shrinkage"));
+  DomainConfig d = c.domain("movies");
+  const auto applied = apply_tuned(c, "movies", d,
+                                   {{"models.knn.neighbors", 900}, {"models.knn.shrinkage", 7},
+                                    {"models.ease.lambda", 1000}, {"ensemble.weights.knn", 0.5}});
+  EXPECT_EQ(applied, std::vector<std::string>{"models.knn.shrinkage"});
+  EXPECT_EQ(d.models.knn.neighbors, 50) << "config wins over tuning";
+  EXPECT_EQ(d.models.knn.shrinkage, 7);
+  EXPECT_EQ(d.models.ease.lambda, 77);
+  EXPECT_EQ(d.ensemble.weights, (std::map<std::string, double>{{"knn", 1}}));
+  EXPECT_THROW(apply_tuned(c, "movies", d, {{"models.knn.shrinkage", -1}}), Error) << "tuned values are validated";
+  EXPECT_EQ(d.models.knn.shrinkage, 7) << "and a bad record changes nothing";
 }
 
 TEST(ConfigTest, NoEnabledDomainIsRejected) {
