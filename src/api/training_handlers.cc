@@ -113,6 +113,7 @@ Response get_training_stats(Services& s, const Request& r) {
                        {"trainable", enough},
                        {"should_retrain", enough && fresh >= s.config.training.min_new_interactions},
                        {"models", models},
+                       {"tuned", engine::tuned_summary(s.engine.models(name)->settings)},
                        {"last_runs", runs}});
   }
   return json_response(200, {{"domains", domains},

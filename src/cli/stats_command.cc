@@ -1,4 +1,4 @@
-// mxn stats [--json]: per-domain counts of users, items and interactions by type.
+// mxn stats [--json]: per-domain counts of users, items and interactions by type, and the tuned values in force.
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "core/time.h"
+#include "engine/domain_settings.h"
 #include "warehouse/warehouse.h"
 
 namespace mxn::cli {
@@ -44,17 +45,32 @@ void add_stats(CLI::App& app, Run& run) {
   cmd->callback([&run, json] {
     run = [json](const config::Config& config) {
       warehouse::Warehouse wh(config.warehouse);
+      const engine::ModelStore store(config.models.store_dir, config.models.versions_kept);
       std::vector<warehouse::DomainStats> all;
+      std::vector<nlohmann::json> tuned;
       for (const auto& [name, domain] : config.domains) {
-        if (domain.enabled) all.push_back(wh.domain_stats(name));
+        if (!domain.enabled) continue;
+        all.push_back(wh.domain_stats(name));
+        tuned.push_back(engine::tuned_summary(engine::domain_settings(config, store, name)));
       }
       if (*json) {
         nlohmann::json out = {{"warehouse", wh.path()}, {"domains", nlohmann::json::array()}};
-        for (const auto& s : all) out["domains"].push_back(stats_json(s));
+        for (std::size_t d = 0; d < all.size(); ++d) {
+          out["domains"].push_back(stats_json(all[d]));
+          out["domains"].back()["tuned"] = tuned[d];
+        }
         std::cout << out.dump(2) << "\n";
-      } else {
-        std::cout << "warehouse: " << wh.path() << "\n";
-        print_table(all, std::cout);
+        return;
+      }
+      std::cout << "warehouse: " << wh.path() << "\n";
+      print_table(all, std::cout);
+      for (std::size_t d = 0; d < all.size(); ++d) {
+        if (tuned[d].is_null()) continue;
+        std::string values;
+        for (const auto& [key, value] : tuned[d]["in_force"].items()) values += " " + key + "=" + value.dump();
+        std::cout << fmt::format("{}: tuned v{} ({}, {} {}):{}\n", all[d].domain, tuned[d]["version"].get<int>(),
+                                 tuned[d]["created_at"].get<std::string>(), tuned[d]["metric"].get<std::string>(),
+                                 tuned[d]["validation"].dump(), values);
       }
     };
   });

@@ -27,7 +27,12 @@ void print_summary(const training::TrainingSummary& s, std::ostream& out) {
     out << fmt::format("  {:<11} {:<11} {:<9} {:>7} {:>9.4f} {:>9.4f} {:>9.4f} {:>9.4f} {:>8.2f}\n", m.model,
                        m.type_name.empty() ? "-" : m.type_name, m.status, m.version, m.metrics.ndcg,
                        m.metrics.precision, m.metrics.recall, m.metrics.coverage, m.seconds);
-    if (!m.error.empty()) out << "    error: " << m.error << "\n";
+    if (!m.error.empty()) out << "    " << (m.status == "skipped" ? "why: " : "error: ") << m.error << "\n";
+  }
+  if (s.ensemble) {
+    const auto& e = *s.ensemble;
+    out << fmt::format("  {:<11} {:<11} {:<9} {:>7} {:>9.4f} {:>9.4f} {:>9.4f} {:>9.4f}\n", "ensemble", "(served)",
+                       "", "", e.ndcg, e.precision, e.recall, e.coverage);
   }
 }
 
@@ -38,7 +43,7 @@ void add_train(CLI::App& app, Run& run) {
   auto domain = std::make_shared<std::string>();
   auto models = std::make_shared<std::vector<std::string>>();
   cmd->add_option("--domain", *domain, "Train only this domain");
-  cmd->add_option("--model", *models, "Train only this model (popularity, knn, collab, embedding); repeatable");
+  cmd->add_option("--model", *models, "Train only this model (" + model_names_text() + "); repeatable");
   cmd->callback([&run, domain, models] {
     run = [domain, models](const config::Config& config) {
       warehouse::Warehouse wh(config.warehouse);

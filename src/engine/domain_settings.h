@@ -24,4 +24,9 @@ struct DomainSettings {
 /// (e.g. written by another version) is ignored with a warning.
 DomainSettings domain_settings(const config::Config& config, const ModelStore& store, const std::string& domain);
 
+/// What /training/stats and `mxn stats` show of the tuned record in force: {version, created_at, created_by,
+/// metric, validation (the blend's validation metric), serves_single_model, in_force: {key: value} (the values
+/// applied), pinned_by_config: [keys the record holds that config pins]}; null without a record.
+nlohmann::json tuned_summary(const DomainSettings& settings);
+
 }  // namespace mxn::engine

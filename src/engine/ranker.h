@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "engine/domain_settings.h"
 #include "engine/ensemble.h"
 #include "engine/live_index.h"
 #include "engine/model_store.h"
@@ -47,8 +48,7 @@ struct ServedModel {
 /// A domain's published models, by name, and the settings they serve with (domain_settings.h).
 struct ModelSet {
   std::map<std::string, ServedModel> models;
-  config::DomainConfig domain;
-  std::optional<nlohmann::json> tuned;  // the tuned record in force
+  DomainSettings settings;  // config with the tuned record's values where config does not pin them
   std::int64_t published_at_us = 0;
 };
 

@@ -29,7 +29,7 @@ RecommendationEngine::RecommendationEngine(const warehouse::Warehouse& warehouse
   for (const auto& [name, domain] : config.domains) {
     if (!domain.enabled) continue;
     auto s = std::make_unique<DomainState>(domain.ratings);
-    s->models.store(std::make_shared<const ModelSet>(ModelSet{.domain = domain}));
+    s->models.store(std::make_shared<const ModelSet>(ModelSet{.settings = {.config = domain}}));
     domains_.emplace(name, std::move(s));
   }
 }
@@ -72,9 +72,7 @@ void RecommendationEngine::publish(const std::string& domain) {
   DomainState& s = state(domain);
   auto set = std::make_shared<ModelSet>();
   set->published_at_us = now_us();
-  DomainSettings settings = domain_settings(config_, store_, domain);
-  set->domain = std::move(settings.config);
-  set->tuned = std::move(settings.tuned);
+  set->settings = domain_settings(config_, store_, domain);
   for (const auto name : kModelNames) {
     auto loaded = store_.load_latest(domain, std::string(name));
     if (!loaded) continue;
@@ -143,7 +141,7 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
       if (auto i = s.live.find_item(id)) ask.allowed->push_back(*i);
     }
   }
-  Ranking ranking = rank(*set, s.live, ask, set->domain);
+  Ranking ranking = rank(*set, s.live, ask, set->settings.config);
 
   Recommendations out;
   out.user_id = request.user_id;

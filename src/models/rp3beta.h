@@ -3,7 +3,8 @@
 // penalty (Paudel et al. 2017; as evaluated by Dacrema et al. 2019):
 //   W_ij = deg_i^-α · Σ_{u who used i and j} deg_u^-α · deg_j^-β      (i ≠ j)
 // where deg_u is the number of items of user u and deg_i, deg_j the number of users of items i, j: the walk's
-// transition probabilities (from the interaction pattern) raised to α, and the target item's popularity to β.
+// transition probabilities (from the interaction pattern: every stored entry is a step, whatever its weight,
+// a dislike too) raised to α, and the target item's popularity to β. Weights count in scoring only.
 // Each item keeps its params.neighbors largest weights (ties: lower index first). A user's score for item j
 // is Σ over the row's items i of weight(row, i) · W_ij: scored and folded in like item-KNN (neighbor_lists.h),
 // so new interactions count at once and users unseen at training are served.

@@ -87,6 +87,19 @@ TEST_F(ApiTest, InteractionIsRecordedAndShowsInHistory) {
   EXPECT_TRUE(found);
 }
 
+TEST_F(ApiTest, ACountMultipliesTheTypesWeight) {
+  auto r = post("/interactions", {{"user_id", "listener"}, {"domain", "music"}, {"item_id", "song_3"},
+                                  {"interaction_type", "play"}, {"count", 12}}, 201);
+  auto h = get("/users/listener/history?domain=music");
+  ASSERT_EQ(h["items"].size(), 1u);
+  EXPECT_EQ(h["items"][0]["weight"], 12.0);
+  EXPECT_EQ(post("/interactions", {{"user_id", "listener"}, {"domain", "music"}, {"item_id", "song_3"},
+                                   {"interaction_type", "play"}, {"count", -2}}, 422)["error"]["field"], "count");
+  EXPECT_EQ(post("/interactions", {{"user_id", "listener"}, {"domain", "music"}, {"item_id", "song_3"},
+                                   {"interaction_type", "rating"}, {"rating", 4}, {"count", 2}}, 422)["error"]["field"],
+            "count");
+}
+
 TEST_F(ApiTest, ValidationErrorsNameTheFieldWithTheRightStatus) {
   auto e = post("/interactions", {{"domain", "movies"}, {"item_id", "m"}, {"interaction_type", "view"}}, 422);
   EXPECT_EQ(e["error"]["field"], "user_id");

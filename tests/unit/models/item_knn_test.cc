@@ -4,6 +4,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
+#include "planted.h"
 #include "models/item_knn.h"
 
 #include <gtest/gtest.h>
@@ -36,19 +37,9 @@ data::InteractionMatrix random_matrix(int users, int items, double density, bool
   return data::InteractionMatrix::from_triplets(std::move(t), users, items);
 }
 
-/// Dense users x items copy of the matrix.
-Eigen::MatrixXd dense(const data::InteractionMatrix& m) {
-  Eigen::MatrixXd d = Eigen::MatrixXd::Zero(m.n_users(), m.n_items());
-  for (UserIndex u = 0; u < m.n_users(); ++u) {
-    const auto row = m.row(u);
-    for (std::size_t k = 0; k < row.size(); ++k) d(u, row.items[k]) = row.weights[k];
-  }
-  return d;
-}
-
 /// Brute-force similarity matrix by the definitions in item_knn.h (0 where items share no user).
 Eigen::MatrixXd brute_force(const data::InteractionMatrix& m, const ItemKnnParams& p) {
-  Eigen::MatrixXd x = dense(m);
+  Eigen::MatrixXd x = testing::dense(m);
   const auto n_items = m.n_items();
   if (p.similarity == "bm25") {
     Eigen::VectorXd len = x.cwiseAbs().colwise().sum().transpose();

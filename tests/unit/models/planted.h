@@ -6,6 +6,8 @@
 
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "data/interaction_matrix.h"
 #include "data/rng.h"
 
@@ -50,6 +52,16 @@ inline Planted planted(int groups, int items_per_group, int users_per_group, boo
   }
   p.matrix = data::InteractionMatrix::from_triplets(std::move(t), u, n_items);
   return p;
+}
+
+/// Dense users x items copy of the matrix.
+inline Eigen::MatrixXd dense(const data::InteractionMatrix& m) {
+  Eigen::MatrixXd d = Eigen::MatrixXd::Zero(m.n_users(), m.n_items());
+  for (UserIndex u = 0; u < m.n_users(); ++u) {
+    const auto row = m.row(u);
+    for (std::size_t k = 0; k < row.size(); ++k) d(u, row.items[k]) = row.weights[k];
+  }
+  return d;
 }
 
 }  // namespace mxn::models::testing

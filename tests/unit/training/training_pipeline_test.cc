@@ -61,7 +61,9 @@ TEST_F(TrainingPipelineTest, TrainsEveryEnabledModelSavesAndRecordsHistory) {
   EXPECT_FALSE(runs[0].model_version.has_value());
   for (const auto& r : runs) {
     EXPECT_EQ(r.status, "succeeded");
-    if (r.model != "ensemble") EXPECT_EQ(r.model_version, 1);
+    if (r.model != "ensemble") {
+      EXPECT_EQ(r.model_version, 1);
+    }
     EXPECT_EQ(r.n_interactions, s.n_interactions);
     auto metrics = nlohmann::json::parse(r.metrics);
     EXPECT_TRUE(metrics.contains("ndcg@10")) << r.metrics;
@@ -114,6 +116,37 @@ TEST_F(TrainingPipelineTest, TooSmallDomainIsSkippedWithTheReason) {
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].status, "skipped");
   EXPECT_EQ(runs[0].model_version, 1);
+}
+
+TEST(TrainingPipelineBlankCatalogTest, AModelThatCannotLearnIsSkippedWithTheReasonAndNeverPublished) {
+  // Interactions only: the catalog rows they create have no text, so the embedding model has nothing to
+  // learn from; the shipped config enables it.
+  testing::TempDir dir;
+  config::Config config = config::load(std::string(MXN_SOURCE_DIR) + "/config/config.yaml");
+  config.set_keys.clear();
+  config.warehouse.path = dir.file("warehouse.duckdb");
+  config.models.store_dir = dir.file("models");
+  warehouse::Warehouse warehouse(config.warehouse);
+  data::SeedGenerator generator(testing::small_seed(60, 80, 8000, {"movies"}));
+  tracking::BehaviorTracker tracker(warehouse, config.interactions, config.domains, config.warehouse);
+  generator.interactions(50000, [&](std::vector<Interaction>& chunk) { tracker.track_many(chunk); });
+  engine::ModelStore store(config.models.store_dir, 3);
+  const TrainingSummary s = TrainingPipeline(warehouse, store, config).run("movies");
+  EXPECT_EQ(s.status, "succeeded") << "a skipped model is not a failure";
+  auto embedding = std::find_if(s.models.begin(), s.models.end(), [](const ModelRun& m) { return m.model == "embedding"; });
+  ASSERT_NE(embedding, s.models.end());
+  EXPECT_EQ(embedding->status, "skipped");
+  EXPECT_THAT(embedding->error, HasSubstr("no catalog item has any text"));
+  EXPECT_EQ(embedding->version, 0);
+  EXPECT_TRUE(store.versions("movies", "embedding").empty()) << "never published";
+  EXPECT_EQ(store.versions("movies", "ease"), std::vector<int>{1});
+  const auto runs = warehouse.list_training_runs("movies", 10);
+  auto run = std::find_if(runs.begin(), runs.end(), [](const auto& r) { return r.model == "embedding"; });
+  ASSERT_NE(run, runs.end());
+  EXPECT_EQ(run->status, "skipped");
+  EXPECT_THAT(run->error, HasSubstr("text"));
+  ASSERT_TRUE(s.ensemble.has_value());
+  EXPECT_GT(s.ensemble->ndcg, 0.0);
 }
 
 TEST_F(TrainingPipelineTest, UnknownDomainOrModelIsAnError) {
