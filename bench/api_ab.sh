@@ -7,6 +7,10 @@
 #
 #   bench/api_ab.sh BUILD_A BUILD_B        e.g. bench/api_ab.sh build-old build
 #
+# A_ENV and B_ENV (space-separated NAME=value) give each side's server its own settings, to compare two
+# configurations of one build, e.g. two blends:
+#   A_ENV="MXN_DOMAINS_MOVIES_ENSEMBLE_WEIGHTS_EASE=0 ..." bench/api_ab.sh build build
+#
 # The warehouse and models are made with BUILD_B's mxn, so both builds must read them. Environment: ROUNDS
 # (6), DURATION (4s per run), CONNECTIONS (64), USERS (10000), ITEMS per domain (10000), INTERACTIONS
 # (1000000), KEEP=1 keeps the temporary folder.
@@ -44,8 +48,10 @@ for side in a b; do
   build=$1; [[ $side == b ]] && build=$2
   cp "$work/seed.duckdb" "$work/$side.duckdb"
   port=$(free_port)
+  side_env=${A_ENV:-}; [[ $side == b ]] && side_env=${B_ENV:-}
+  # shellcheck disable=SC2086 # side_env is a list of assignments
   start_server "$port" "$work/$side.log" env MXN_WAREHOUSE_PATH="$work/$side.duckdb" MXN_API_PORT="$port" \
-    "$root/$build/src/cli/mxn" serve --no-scheduler
+    $side_env "$root/$build/src/cli/mxn" serve --no-scheduler
   pids+=("$server_pid")
   ports+=("$port")
 done

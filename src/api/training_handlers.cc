@@ -36,6 +36,7 @@ nlohmann::json job_json(const training::TrainingJob& job) {
   return {{"job_id", job.id},
           {"status", job.status},
           {"trigger", job.trigger},
+          {"tune", job.tune},
           {"domains", job.domains},
           {"error", job.error.empty() ? nlohmann::json() : nlohmann::json(job.error)},
           {"created_at", time_or_null(job.created_us)},

@@ -33,7 +33,8 @@ template <class F> void fields(ApiConfig& c, F&& f) {
 }
 template <class F> void fields(TrainingConfig& c, F&& f) {
   f("min_samples", c.min_samples), f("min_new_interactions", c.min_new_interactions),
-      f("retrain_interval_hours", c.retrain_interval_hours), f("test_fraction", c.test_fraction),
+      f("retrain_interval_hours", c.retrain_interval_hours), f("tune_every_hours", c.tune_every_hours),
+      f("test_fraction", c.test_fraction),
       f("eval_k", c.eval_k), f("eval_max_users", c.eval_max_users), f("threads", c.threads), f("seed", c.seed);
 }
 template <class F> void fields(InteractionsConfig& c, F&& f) {
@@ -308,6 +309,7 @@ std::vector<FieldError> Config::validate() const {
   c.non_negative(training.min_samples, "training.min_samples");
   c.non_negative(training.min_new_interactions, "training.min_new_interactions");
   c.positive(training.retrain_interval_hours, "training.retrain_interval_hours");
+  c.non_negative(training.tune_every_hours, "training.tune_every_hours");
   c.require(training.test_fraction > 0 && training.test_fraction < 1, "training.test_fraction",
             "must be between 0 and 1 (exclusive)");
   c.positive(training.eval_k, "training.eval_k");

@@ -46,6 +46,7 @@ struct TrainingConfig {
   int min_samples = 100;             // fewer interactions in a domain: not trained, served by popularity
   int min_new_interactions = 50;     // the scheduler retrains a domain only with this many new ones
   double retrain_interval_hours = 6.0;
+  double tune_every_hours = 0.0;     // the scheduler retunes (mxn tune) every enabled domain this often; 0 = never
   double test_fraction = 0.2;        // per-user random holdout for evaluation
   int eval_k = 10;
   int eval_max_users = 5000;         // evaluate on a sample of at most this many users (0 = all)

@@ -19,6 +19,7 @@
 #include "text/encoder_factory.h"
 #include "engine/domain_settings.h"
 #include "training/served_evaluation.h"
+#include "training/tuner.h"
 #include "warehouse/warehouse.h"
 
 namespace mxn::training {
@@ -250,6 +251,10 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
   summary.seconds = since(start);
   log::info("train.done", "domain", domain, "status", summary.status, "secs", fmt::format("{:.2f}", summary.seconds));
   return summary;
+}
+
+nlohmann::json TrainingPipeline::tune(const std::string& domain) const {
+  return Tuner(warehouse_, store_, config_).run(domain, {.seed = config_.training.seed, .threads = config_.training.threads});
 }
 
 }  // namespace mxn::training

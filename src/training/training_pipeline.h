@@ -71,6 +71,9 @@ class TrainingPipeline {
   /// names; empty = popularity + the domain's enabled models, and the blend is evaluated too).
   TrainingSummary run(const std::string& domain, const std::vector<std::string>& only = {},
                       const Progress& progress = {}) const;
+  /// `mxn tune` for `domain` with the default budget, training.seed and training.threads (tuner.h); returns
+  /// the saved record.
+  nlohmann::json tune(const std::string& domain) const;
 
  private:
   warehouse::Warehouse& warehouse_;

@@ -31,7 +31,7 @@ TrainingService::~TrainingService() {
   worker_.join();
 }
 
-std::string TrainingService::submit(std::vector<std::string> domains, const std::string& trigger) {
+std::string TrainingService::submit(std::vector<std::string> domains, const std::string& trigger, bool tune) {
   if (domains.empty()) {
     for (const auto& [name, d] : config_.domains) {
       if (d.enabled) domains.push_back(name);
@@ -43,6 +43,7 @@ std::string TrainingService::submit(std::vector<std::string> domains, const std:
   TrainingJob job{.id = fmt::format("job-{}-{}", now_us() / 1000, ++counter),
                   .domains = std::move(domains),
                   .trigger = trigger,
+                  .tune = tune,
                   .status = "queued",
                   .created_us = now_us()};
   const std::string id = job.id;
@@ -80,6 +81,7 @@ void TrainingService::work() {
   for (;;) {
     std::string id;
     std::vector<std::string> domains;
+    bool tune = false;
     {
       std::unique_lock lock(mutex_);
       changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
@@ -90,11 +92,19 @@ void TrainingService::work() {
       job.status = "running";
       job.started_us = now_us();
       domains = job.domains;
+      tune = job.tune;
     }
     changed_.notify_all();
     std::vector<TrainingSummary> summaries;
     std::string error;
     for (const auto& domain : domains) {
+      if (tune) {
+        try {
+          pipeline_.tune(domain);
+        } catch (const std::exception& e) {  // the domain is still trained, with the values it had
+          log::error("training.tune_failed", "job", id, "domain", domain, "error", e.what());
+        }
+      }
       try {
         TrainingSummary s = pipeline_.run(domain);
         if (on_trained_) on_trained_(s);
@@ -149,13 +159,35 @@ std::optional<std::string> TrainingService::run_schedule_once() {
       due.push_back(name);
     }
   }
-  if (due.empty()) return std::nullopt;
-  return submit(due, "schedule");
+  std::optional<std::string> queued;
+  if (!due.empty()) queued = submit(due, "schedule");
+  const double tune_hours = config_.training.tune_every_hours;
+  std::int64_t last_tune;
+  {
+    std::lock_guard lock(mutex_);
+    if (last_tune_us_ == 0) last_tune_us_ = now_us();
+    last_tune = last_tune_us_;
+  }
+  if (tune_hours > 0 && now_us() - last_tune >= static_cast<std::int64_t>(tune_hours * 3600.0 * 1e6)) {
+    std::vector<std::string> tunable;
+    for (const auto& [name, d] : config_.domains) {
+      if (d.enabled && warehouse_.count_interactions_since(name, 0) >= config_.training.min_samples) {
+        tunable.push_back(name);
+      }
+    }
+    {
+      std::lock_guard lock(mutex_);
+      last_tune_us_ = now_us();
+    }
+    if (!tunable.empty()) queued = submit(tunable, "schedule", true);
+  }
+  return queued;
 }
 
 void TrainingService::start_scheduler() {
   std::lock_guard lock(mutex_);
   if (scheduler_.joinable()) return;
+  last_tune_us_ = now_us();
   scheduler_ = std::thread([this] { schedule(); });
 }
 

@@ -5,7 +5,9 @@
 // and the schedule never train the same domain twice at once and serving keeps its cores while training is
 // light. After each domain the `on_trained` callback publishes the new models (the engine swaps them in
 // atomically). The scheduler wakes every training.retrain_interval_hours and queues each enabled domain
-// with at least training.min_new_interactions interactions ingested since its last successful run.
+// with at least training.min_new_interactions interactions ingested since its last successful run; when
+// training.tune_every_hours is set and that long has passed since the scheduler's last tuning (or its start),
+// it queues every domain that has training.min_samples interactions to be tuned, then trained.
 
 #include <condition_variable>
 #include <cstdint>
@@ -26,6 +28,7 @@ struct TrainingJob {
   std::string id;
   std::vector<std::string> domains;
   std::string trigger;  // manual | schedule
+  bool tune = false;    // tune each domain (TrainingPipeline::tune) before training it
   std::string status;   // queued | running | succeeded | partial | failed
   std::string error;
   std::vector<TrainingSummary> summaries;
@@ -48,7 +51,7 @@ class TrainingService {
 
   /// Queues a job for `domains` (empty = every enabled domain); an unknown or disabled domain is an
   /// Error{kNotFound, field "domain"}. Returns the job id.
-  std::string submit(std::vector<std::string> domains, const std::string& trigger = "manual");
+  std::string submit(std::vector<std::string> domains, const std::string& trigger = "manual", bool tune = false);
   /// Blocks until the job has finished; Error{kNotFound, field "job_id"} for an unknown id.
   TrainingJob wait(const std::string& job_id);
   std::optional<TrainingJob> job(const std::string& job_id) const;
@@ -77,6 +80,7 @@ class TrainingService {
   std::map<std::string, TrainingJob> jobs_;  // every job since start (ids are time-ordered)
   bool stopping_ = false;
   std::int64_t next_run_us_ = 0;
+  std::int64_t last_tune_us_ = 0;  // when the scheduler last queued a tuning (its start until then)
   std::thread worker_;
   std::thread scheduler_;
 };

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "seeded_warehouse.h"
 
@@ -44,6 +46,27 @@ TEST_F(TrainingServiceTest, AJobTrainsItsDomainsAndPublishes) {
   EXPECT_GE(job.finished_us, job.started_us);
   EXPECT_EQ(service.job(id)->status, "succeeded");
   EXPECT_FALSE(service.job("job-unknown").has_value());
+}
+
+TEST_F(TrainingServiceTest, TheSchedulerRetunesWhenTuneEveryHoursHasPassed) {
+  seeded.config.training.tune_every_hours = 1e-9;  // due at once
+  seeded.config.training.min_new_interactions = 1000000;  // nothing to retrain for new data
+  TrainingService service(pipeline, *seeded.warehouse, seeded.config, {});
+  EXPECT_FALSE(service.run_schedule_once().has_value()) << "the interval counts from the first look";
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  const auto id = service.run_schedule_once();
+  ASSERT_TRUE(id.has_value());
+  const TrainingJob job = service.wait(*id);
+  EXPECT_TRUE(job.tune);
+  EXPECT_EQ(job.status, "succeeded");
+  EXPECT_EQ(job.summaries.size(), 2u) << "each domain is tuned, then trained";
+  for (const std::string domain : {"movies", "music"}) {
+    const auto record = store.latest_tuned(domain);
+    ASSERT_TRUE(record.has_value()) << domain;
+    EXPECT_EQ((*record)["version"], 1);
+  }
+  seeded.config.training.tune_every_hours = 1000;
+  EXPECT_FALSE(service.run_schedule_once().has_value()) << "not due again";
 }
 
 TEST_F(TrainingServiceTest, EmptyDomainListMeansEveryEnabledDomain) {
