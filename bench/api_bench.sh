@@ -41,7 +41,7 @@ export MXN_BENCH_USERS=$users MXN_BENCH_ITEMS=$items MXN_BENCH_BATCH=$batch
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 echo "== seeding $users users, $items items per domain, $interactions interactions"
 time "$mxn" seed --users "$users" --items "$items" --interactions "$interactions" >/dev/null
-echo "== training every domain (knn, collab, embedding)"
+echo "== training every domain"
 time "$mxn" train >/dev/null
 if [[ -x "$root/$build/bench/engine_bench" ]]; then
   echo "== engine alone (no HTTP): bench/engine_bench"

@@ -1,8 +1,10 @@
 #include "api/app.h"
 
-#include <nlohmann/json.hpp>
-
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "core/log.h"
 
@@ -16,6 +18,8 @@ int http_status(Code code) {
     case Code::kAlreadyExists: return 409;
     case Code::kFailedPrecondition: return 409;
     case Code::kTooLarge: return 413;
+    case Code::kUnsupportedMedia:
+      return 415;
     case Code::kInvalidArgument: return 422;
     case Code::kNotSupported: return 422;
     case Code::kUnavailable: return 503;
@@ -33,7 +37,8 @@ std::string error_body(const Error& error) {
     e["problems"] = nlohmann::json::array();
     for (const auto& p : error.problems()) e["problems"].push_back({{"field", p.field}, {"message", p.message}});
   }
-  return nlohmann::json{{"error", e}}.dump();
+  // Messages may quote input: bytes that are not UTF-8 are replaced, never a reason to fail here.
+  return nlohmann::json{{"error", e}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 namespace {
@@ -44,6 +49,32 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
   unsigned char diff = 0;
   for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+/// A body sent to a route that reads JSON must say it is JSON (any other type is 415): a web page can send
+/// text/plain or form bodies to a local server without the browser asking first, but not application/json.
+void require_json(const Request& request) {
+  std::string type = request.header("content-type").value_or("");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  if (!iequals(type, "application/json")) {
+    throw Error(Code::kUnsupportedMedia,
+                "the body must be JSON sent as Content-Type: application/json" +
+                    std::string(type.empty() ? " (none was given)" : ""),
+                "content-type");
+  }
+}
+
+std::string allow_list(const std::vector<Method>& methods) {
+  std::string out;
+  for (Method m : methods) out += (out.empty() ? "" : ", ") + std::string(method_name(m));
+  return out;
 }
 
 void set_error(Response& response, const Error& error) {
@@ -61,8 +92,9 @@ bool App::authorised(const Request& request) const {
   std::string presented;
   if (auto key = request.header("x-api-key")) {
     presented = *key;
-  } else if (auto auth = request.header("authorization"); auth && auth->rfind("Bearer ", 0) == 0) {
-    presented = auth->substr(7);
+  } else if (auto auth = request.header("authorization");
+             auth && auth->size() > 7 && auth->at(6) == ' ' && iequals(auth->substr(0, 6), "bearer")) {
+    presented = auth->substr(7);  // the scheme's name is case-insensitive (RFC 9110, 11.1)
   }
   bool ok = false;
   for (const auto& key : keys_) ok = constant_time_equal(presented, key) || ok;
@@ -71,27 +103,39 @@ bool App::authorised(const Request& request) const {
 
 void App::dispatch(const Request& request, Response& response) const {
   const auto start = std::chrono::steady_clock::now();
-  auto match = router_.match(request.method, request.path);
-  std::string route_label = match.route ? match.route->pattern : "unmatched";
+  std::string route_label = "unmatched";
+  std::vector<Method> allowed;
   try {
-    if (match.route == nullptr) {
-      if (match.path_known) {
-        throw Error(Code::kInvalidArgument, std::string(method_name(request.method)) + " is not allowed on " +
-                                                request.path, "method");
+    auto match = router_.match(request.method, request.path);
+    allowed = std::move(match.allowed);
+    if (match.route == nullptr && request.method == Method::kOptions && !allowed.empty()) {
+      response = Response{
+          .status = 204, .content_type = "", .body = "", .headers = {{"Allow", allow_list(allowed)}}};
+    } else if (match.route == nullptr) {
+      if (!allowed.empty()) {
+        throw Error(Code::kInvalidArgument,
+                    std::string(method_name(request.method)) + " is not allowed here; " +
+                        "allowed: " + allow_list(allowed),
+                    "method");
       }
-      throw Error(Code::kNotFound, "no route " + std::string(method_name(request.method)) + " " + request.path,
-                  "path");
+      throw Error(Code::kNotFound, "no such path", "path");
+    } else {
+      route_label = match.route->pattern;
+      if (match.route->needs_key && !keys_.empty() && !authorised(request)) {
+        throw Error(Code::kUnauthenticated,
+                    "a valid API key is required (X-API-Key or Authorization: Bearer)", "api_key");
+      }
+      if (!match.route->request_schema.is_null() && !request.body.empty()) require_json(request);
+      Request routed = request;
+      routed.path_params = std::move(match.params);
+      response = match.route->handler(routed);
     }
-    if (match.route->needs_key && !keys_.empty() && !authorised(request)) {
-      throw Error(Code::kUnauthenticated, "a valid API key is required (X-API-Key or Authorization: Bearer)",
-                  "api_key");
-    }
-    Request routed = request;
-    routed.path_params = std::move(match.params);
-    response = match.route->handler(routed);
   } catch (const Error& e) {
     set_error(response, e);
-    if (match.route == nullptr && match.path_known) response.status = 405;
+    if (route_label == "unmatched" && !allowed.empty()) {
+      response.status = 405;
+      response.headers.emplace_back("Allow", allow_list(allowed));
+    }
     if (e.code() == Code::kInternal || e.code() == Code::kCorrupt) {
       log::error("http.error", "method", method_name(request.method), "path", request.path, "error", e.what());
     }
@@ -103,10 +147,8 @@ void App::dispatch(const Request& request, Response& response) const {
   metrics_.observe_request(std::string(method_name(request.method)), route_label, response.status, seconds);
 }
 
-void App::reject(int status, Response& response) const {
-  const Code code = status == 413 ? Code::kTooLarge : Code::kMalformed;
-  const std::string message = status == 413 ? "request body is larger than api.max_body_bytes" : "malformed request";
-  set_error(response, Error(code, message, status == 413 ? "body" : ""));
+void App::reject(int status, const Error& error, Response& response) const {
+  set_error(response, error);
   response.status = status;
   metrics_.observe_request("?", "rejected", status, 0.0);
 }

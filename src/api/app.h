@@ -1,6 +1,7 @@
 #pragma once
-// The request pipeline above the HTTP library: route matching (404/405), API keys (401), the handler,
-// mapping of mxn::Error to status and the error body, and metrics. The one place where error codes
+// The request pipeline above the HTTP library: route matching (404, 405 with Allow, OPTIONS), API keys
+// (401), JSON bodies only as application/json (415), the handler, mapping of mxn::Error to status and the
+// error body, and metrics. The one place where error codes
 // become HTTP statuses.
 
 #include <string>
@@ -12,7 +13,7 @@
 
 namespace mxn::api {
 
-/// The HTTP status of an error code: 400 malformed, 401, 404, 409, 413, 422 invalid value, 503, 500.
+/// The HTTP status of an error code: 400 malformed, 401, 404, 409, 413, 415, 422 invalid value, 503, 500.
 int http_status(Code code);
 /// {"error": {"code", "message", "field"}} (+ "problems": [{field, message}] when there are several).
 std::string error_body(const Error& error);
@@ -22,8 +23,8 @@ class App {
   App(std::vector<Route> routes, std::vector<std::string> api_keys, Metrics& metrics);
 
   void dispatch(const Request& request, Response& response) const;
-  /// A request the HTTP library refused before routing (413, 400).
-  void reject(int status, Response& response) const;
+  /// A request the HTTP layer refused before routing (400, 413, 431), with the error naming the part.
+  void reject(int status, const Error& error, Response& response) const;
   const Router& router() const { return router_; }
 
  private:

@@ -5,19 +5,21 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace mxn::api {
 
-enum class Method { kGet, kPost, kPut, kDelete };
-std::string_view method_name(Method m);  // "GET", ...
+enum class Method { kGet, kPost, kPut, kDelete, kPatch, kHead, kOptions, kOther };
+std::string_view method_name(Method m);  // "GET", ...; kOther: "OTHER" (a method mxn serves on no route)
 
 struct Request {
   Method method = Method::kGet;
-  std::string path{};                              // without the query string
+  std::string path{};  // as sent, without the query string (still %-encoded)
   std::string body{};
   std::map<std::string, std::string> headers{};    // names lower-cased
   std::multimap<std::string, std::string> query{}; // decoded query parameters
-  std::map<std::string, std::string> path_params{};  // filled by the router: {user_id} -> value
+  std::map<std::string, std::string> path_params{};  // filled by the router, decoded: {user_id} -> value
 
   /// The first value of query parameter `name`, if present.
   std::optional<std::string> query_param(const std::string& name) const;
@@ -31,6 +33,15 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body{};
+  std::vector<std::pair<std::string, std::string>> headers{};  // besides Content-Type and Content-Length
 };
+
+/// Percent-decodes one path segment or query component (`plus_is_space` for queries). Error{kMalformed,
+/// field} when an escape is broken or the result is not UTF-8.
+std::string percent_decode(std::string_view text, bool plus_is_space, const std::string& field);
+
+/// Splits a request target "/path?a=1&b=x" into request.path (as sent) and request.query (decoded).
+/// Error{kMalformed} naming the query parameter that cannot be decoded, or "path" when the path is not UTF-8.
+void parse_target(std::string_view target, Request& request);
 
 }  // namespace mxn::api

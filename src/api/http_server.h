@@ -1,27 +1,31 @@
 #pragma once
-// The thin interface between mxn and an HTTP library: bind, serve every request through one dispatch
-// function, stop. Routing, auth, metrics and error bodies live above it (api/app.h), so the library can
-// be swapped by writing another implementation of HttpServer.
+// The thin interface between mxn and the HTTP library: bind, serve every request through one dispatch
+// function, stop. Routing, auth, metrics and error bodies live above it (api/app.h).
 
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "api/http.h"
+#include "core/error.h"
 
 namespace mxn::api {
 
 struct HttpServerOptions {
-  int threads = 64;                    // worker threads (one per open keep-alive connection)
-  std::size_t max_body_bytes = 10 << 20;  // larger bodies are refused with 413 before being read
-  int keep_alive_seconds = 5;          // a connection quiet this long (between or within requests) is closed
-  int keep_alive_max_requests = 100000;
+  int threads = 32;                       // threads doing all socket I/O and running handlers; only a running
+                                          // handler holds one (it may block: a commit, wait=true)
+  std::size_t max_body_bytes = 10 << 20;  // larger bodies get 413 before more than this is read
+  std::size_t max_header_bytes = 16 << 10;  // a larger request line + headers gets 431
+  int idle_seconds = 5;                 // a connection must start a request, and send its header, within this
+  int request_seconds = 30;             // to send a body, and to take a response
+  std::size_t max_connections = 10000;  // connections beyond this are closed as they are accepted
 };
 
 struct HttpHandlers {
   std::function<void(const Request&, Response&)> dispatch;
-  /// For requests the library refused itself (413 body too large, 400 unparsable): fill in the body.
-  std::function<void(int status, Response&)> reject;
+  /// For requests the HTTP layer refused itself (400 unparsable, 413 too large, 431 header too large): fill
+  /// in the response from the error, which names the part.
+  std::function<void(int status, const Error& error, Response&)> reject;
 };
 
 class HttpServer {
@@ -29,13 +33,14 @@ class HttpServer {
   virtual ~HttpServer() = default;
   /// Binds host:port (port 0 = any free port); returns the bound port. Errors: Error{kUnavailable}.
   virtual int bind(const std::string& host, int port) = 0;
-  /// Serves until stop(); blocks the calling thread.
+  /// Serves until stop(); blocks the calling thread. Returns once every handler has finished.
   virtual void serve(HttpHandlers handlers) = 0;
-  /// Stops serving; safe from any thread (and from a signal-watching thread).
+  /// Stops serving; safe from any thread (and from a signal-watching thread), before or during serve().
   virtual void stop() = 0;
 };
 
-/// cpp-httplib behind HttpServer: TCP_NODELAY, a thread pool of options.threads, keep-alive.
-std::unique_ptr<HttpServer> make_httplib_server(const HttpServerOptions& options);
+/// Boost.Beast on Asio: options.threads run one event loop; keep-alive and pipelining, every limit and
+/// timeout of HttpServerOptions.
+std::unique_ptr<HttpServer> make_http_server(const HttpServerOptions& options);
 
 }  // namespace mxn::api

@@ -22,6 +22,9 @@ Response post_interaction(Services& s, const Request& r) {
 
 Response post_interactions_bulk(Services& s, const Request& r) {
   const auto body = parse_object(r);
+  std::vector<FieldError> shape;
+  JsonFields(body, "", shape).reject_unknown({"interactions"});
+  throw_if_any(shape);
   auto list = body.find("interactions");
   if (list == body.end() || !list->is_array()) {
     throw Error(Code::kInvalidArgument, "must be a list of interactions", "interactions");
@@ -30,20 +33,19 @@ Response post_interactions_bulk(Services& s, const Request& r) {
   std::vector<FieldError> problems;
   std::vector<Interaction> batch;
   batch.reserve(list->size());
-  bool shape_ok = true;
+  std::vector<bool> misshapen(list->size());
   for (std::size_t i = 0; i < list->size(); ++i) {
     const std::size_t before = problems.size();
     batch.push_back(interaction_from_json((*list)[i], "interactions[" + std::to_string(i) + "].", problems));
-    shape_ok = shape_ok && problems.size() == before;
+    misshapen[i] = problems.size() != before;
   }
-  if (!shape_ok) {
-    // Report the value problems of the well-formed rows too, so one response lists every bad index.
+  if (!problems.empty()) {
+    // Report the value problems of the well-formed rows too, so one response lists every bad index; a
+    // misshapen row has nothing more to say.
     const std::int64_t now = now_us();
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      const std::string prefix = "interactions[" + std::to_string(i) + "].";
-      bool has_shape_problem = false;
-      for (const auto& p : problems) has_shape_problem = has_shape_problem || p.field.rfind(prefix, 0) == 0;
-      if (!has_shape_problem) s.tracker.validator().validate(batch[i], now, prefix, problems);
+      if (!misshapen[i])
+        s.tracker.validator().validate(batch[i], now, "interactions[" + std::to_string(i) + "].", problems);
     }
     throw Error(std::move(problems));
   }

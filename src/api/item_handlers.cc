@@ -3,14 +3,11 @@
 #include "api/handlers.h"
 #include "api/json_input.h"
 #include "core/time.h"
-#include "tracking/interaction_validator.h"
+#include "core/utf8.h"
 
 namespace mxn::api {
 
 namespace {
-
-constexpr std::size_t kMaxIdBytes = 256;
-constexpr std::size_t kMaxTextBytes = 64 * 1024;
 
 warehouse::CatalogItem item_from_json(const Services& s, const nlohmann::json& object, const std::string& prefix,
                                       std::vector<FieldError>& problems) {
@@ -23,26 +20,21 @@ warehouse::CatalogItem item_from_json(const Services& s, const nlohmann::json& o
   f.reject_unknown({"domain", "item_id", "title", "description", "tags", "metadata"});
   item.domain = f.required_string("domain");
   item.item_id = f.required_string("item_id");
-  item.title = f.optional_string("title").value_or("");
-  item.description = f.optional_string("description").value_or("");
+  item.title = f.optional_string("title", kTextBytes).value_or("");
+  item.description = f.optional_string("description", kTextBytes).value_or("");
   item.tags = f.optional_strings("tags").value_or(std::vector<std::string>{});
-  item.metadata = f.optional_object_text("metadata");
+  item.metadata =
+      f.optional_object_text("metadata", static_cast<std::size_t>(s.config.interactions.max_metadata_bytes));
   if (!item.domain.empty()) {
     auto d = s.config.domains.find(item.domain);
     if (d == s.config.domains.end() || !d->second.enabled) {
-      problems.push_back({prefix + "domain", "unknown or disabled domain '" + item.domain + "'"});
+      problems.push_back({prefix + "domain", "unknown or disabled domain " + quote(item.domain)});
     }
   }
-  if (object.contains("item_id") && object["item_id"].is_string()) {
-    if (item.item_id.empty() || item.item_id.size() > kMaxIdBytes || !tracking::is_valid_utf8(item.item_id)) {
-      problems.push_back({prefix + "item_id", "must be 1 to 256 bytes of valid UTF-8"});
-    }
-  }
-  for (const auto* text : {&item.title, &item.description}) {
-    if (text->size() > kMaxTextBytes || !tracking::is_valid_utf8(*text)) {
-      problems.push_back({prefix + (text == &item.title ? "title" : "description"),
-                          "must be valid UTF-8 of at most 65536 bytes"});
-    }
+  // (JSON text is UTF-8 by the parser's check; the sizes are JsonFields'.)
+  if (object.contains("item_id") && object["item_id"].is_string() &&
+      object["item_id"].get_ref<const std::string&>().empty()) {
+    problems.push_back({prefix + "item_id", "must not be empty"});
   }
   return item;
 }
@@ -74,6 +66,9 @@ Response put_item(Services& s, const Request& r) {
 
 Response post_items_bulk(Services& s, const Request& r) {
   const auto body = parse_object(r);
+  std::vector<FieldError> shape;
+  JsonFields(body, "", shape).reject_unknown({"items"});
+  throw_if_any(shape);
   auto list = body.find("items");
   if (list == body.end() || !list->is_array() || list->empty()) {
     throw Error(Code::kInvalidArgument, "must be a non-empty list of items", "items");
@@ -94,8 +89,8 @@ Response get_item(Services& s, const Request& r) {
   s.config.domain(domain);
   auto item = s.warehouse.get_item(domain, r.path_param("item_id"));
   if (!item) {
-    throw Error(Code::kNotFound, "unknown item '" + r.path_param("item_id") + "' in domain '" + domain + "'",
-                "item_id");
+    throw Error(Code::kNotFound,
+                "unknown item " + quote(r.path_param("item_id")) + " in domain " + quote(domain), "item_id");
   }
   return json_response(200, catalog_json(*item));
 }

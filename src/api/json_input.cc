@@ -1,13 +1,21 @@
 #include "api/json_input.h"
 
 #include <cmath>
+#include <cstdint>
 
 #include "core/time.h"
 
 namespace mxn::api {
 
 nlohmann::json parse_object(const Request& request) {
-  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+  // The parser reports the depth of every value it reads: a deeper one stops it there.
+  const auto depth_limit = [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > kJsonDepth) {
+      throw Error(Code::kMalformed, "nests deeper than " + std::to_string(kJsonDepth) + " levels", "body");
+    }
+    return true;
+  };
+  nlohmann::json body = nlohmann::json::parse(request.body, depth_limit, false);
   if (body.is_discarded()) throw Error(Code::kMalformed, "the request body is not valid JSON", "body");
   if (!body.is_object()) throw Error(Code::kInvalidArgument, "must be a JSON object", "body");
   return body;
@@ -48,7 +56,14 @@ void JsonFields::problem(const std::string& key, const std::string& message) {
   problems_.push_back({prefix_ + key, message});
 }
 
-std::string JsonFields::required_string(const std::string& key) {
+bool JsonFields::within(const std::string& key, const std::string& value, std::size_t max_bytes) {
+  if (value.size() <= max_bytes) return true;
+  problem(key, "must be at most " + std::to_string(max_bytes) + " bytes (got " +
+                   std::to_string(value.size()) + ")");
+  return false;
+}
+
+std::string JsonFields::required_string(const std::string& key, std::size_t max_bytes) {
   const auto* v = find(key);
   if (v == nullptr) {
     problem(key, "is required");
@@ -58,16 +73,17 @@ std::string JsonFields::required_string(const std::string& key) {
     problem(key, "must be a string");
     return {};
   }
-  return v->get<std::string>();
+  return within(key, v->get_ref<const std::string&>(), max_bytes) ? v->get<std::string>() : std::string();
 }
 
-std::optional<std::string> JsonFields::optional_string(const std::string& key) {
+std::optional<std::string> JsonFields::optional_string(const std::string& key, std::size_t max_bytes) {
   const auto* v = find(key);
   if (v == nullptr) return std::nullopt;
   if (!v->is_string()) {
     problem(key, "must be a string");
     return std::nullopt;
   }
+  if (!within(key, v->get_ref<const std::string&>(), max_bytes)) return std::nullopt;
   return v->get<std::string>();
 }
 
@@ -106,32 +122,43 @@ std::optional<bool> JsonFields::optional_bool(const std::string& key) {
   return v->get<bool>();
 }
 
-std::optional<std::vector<std::string>> JsonFields::optional_strings(const std::string& key) {
+std::optional<std::vector<std::string>> JsonFields::optional_strings(const std::string& key,
+                                                                     std::size_t max_items,
+                                                                     std::size_t max_bytes) {
   const auto* v = find(key);
   if (v == nullptr) return std::nullopt;
   if (!v->is_array()) {
     problem(key, "must be a list of strings");
     return std::nullopt;
   }
+  if (v->size() > max_items) {
+    problem(key, "must hold at most " + std::to_string(max_items) + " entries (got " +
+                     std::to_string(v->size()) + ")");
+    return std::nullopt;
+  }
   std::vector<std::string> out;
-  for (const auto& e : *v) {
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    const auto& e = (*v)[i];
+    const std::string entry = key + "[" + std::to_string(i) + "]";
     if (!e.is_string()) {
-      problem(key, "must be a list of strings");
+      problem(entry, "must be a string");
       return std::nullopt;
     }
+    if (!within(entry, e.get_ref<const std::string&>(), max_bytes)) return std::nullopt;
     out.push_back(e.get<std::string>());
   }
   return out;
 }
 
-std::string JsonFields::optional_object_text(const std::string& key) {
+std::string JsonFields::optional_object_text(const std::string& key, std::size_t max_bytes) {
   const auto* v = find(key);
   if (v == nullptr) return {};
   if (!v->is_object()) {
     problem(key, "must be a JSON object");
     return {};
   }
-  return v->dump();
+  std::string text = v->dump();  // bounded: the body's size and depth were checked at parse
+  return within(key, text, max_bytes) ? text : std::string();
 }
 
 std::optional<std::int64_t> JsonFields::optional_timestamp(const std::string& key) {
@@ -139,8 +166,9 @@ std::optional<std::int64_t> JsonFields::optional_timestamp(const std::string& ke
   if (v == nullptr) return std::nullopt;
   if (v->is_number()) {
     const double seconds = v->get<double>();
-    if (!std::isfinite(seconds) || std::abs(seconds) > 1e13) {
-      problem(key, "must be epoch seconds or an ISO-8601 date-time");
+    if (!std::isfinite(seconds) ||
+        std::abs(seconds) > 1e12) {  // 1e12 s: year 33658; microseconds fit 64 bits
+      problem(key, "must be epoch seconds (at most 1e12) or an ISO-8601 date-time");
       return std::nullopt;
     }
     return static_cast<std::int64_t>(std::llround(seconds * 1e6));
@@ -174,14 +202,16 @@ Interaction interaction_from_json(const nlohmann::json& object, const std::strin
   }
   JsonFields f(object, prefix, problems);
   f.reject_unknown({"user_id", "domain", "item_id", "interaction_type", "rating", "count", "timestamp", "metadata"});
-  x.user_id = f.required_string("user_id");
-  x.domain = f.required_string("domain");
-  x.item_id = f.required_string("item_id");
-  x.type = f.required_string("interaction_type");
+  x.user_id = f.required_string("user_id", SIZE_MAX);
+  x.domain = f.required_string("domain", SIZE_MAX);
+  x.item_id = f.required_string("item_id", SIZE_MAX);
+  x.type = f.required_string("interaction_type", SIZE_MAX);
   x.rating = f.optional_number("rating");
   x.count = f.optional_number("count");
   x.timestamp_us = f.optional_timestamp("timestamp");
-  x.metadata = f.optional_object_text("metadata");
+  // Sizes of ids and metadata are the validator's (tracking/interaction_validator.h): CSV imports meet them
+  // too.
+  x.metadata = f.optional_object_text("metadata", SIZE_MAX);
   return x;
 }
 

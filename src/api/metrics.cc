@@ -49,6 +49,12 @@ void Metrics::observe_training(const std::string& domain, const std::string& sta
   training_[{domain, status}].observe(seconds);
 }
 
+void Metrics::add_served_lists(std::uint64_t written, std::uint64_t dropped) {
+  std::lock_guard lock(mutex_);
+  served_written_ += written;
+  served_dropped_ += dropped;
+}
+
 std::string Metrics::render() const {
   std::lock_guard lock(mutex_);
   std::string out;
@@ -89,6 +95,14 @@ std::string Metrics::render() const {
     histogram("mxn_training_duration_seconds",
               fmt::format("domain=\"{}\",status=\"{}\"", label(key.first), label(key.second)), h);
   }
+  out +=
+      "# HELP mxn_served_lists_written_total Served recommendation lists written to the recommendations "
+      "table.\n";
+  out += "# TYPE mxn_served_lists_written_total counter\n";
+  out += fmt::format("mxn_served_lists_written_total {}\n", served_written_);
+  out += "# HELP mxn_served_lists_dropped_total Served lists not written: the table's writer fell behind.\n";
+  out += "# TYPE mxn_served_lists_dropped_total counter\n";
+  out += fmt::format("mxn_served_lists_dropped_total {}\n", served_dropped_);
   return out;
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 // Process metrics in the Prometheus text exposition format: HTTP requests and latency per route and
-// status, interactions ingested, model versions, training durations. Thread-safe.
+// status, interactions ingested, model versions, training durations, served lists logged and dropped.
+// Thread-safe.
 
 #include <array>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
@@ -17,6 +19,8 @@ class Metrics {
   void add_interactions(const std::string& domain, std::size_t n);
   void set_model_version(const std::string& domain, const std::string& model, int version);
   void observe_training(const std::string& domain, const std::string& status, double seconds);
+  /// Served lists written to the recommendations table, and dropped because its writer fell behind.
+  void add_served_lists(std::uint64_t written, std::uint64_t dropped);
   /// The whole exposition, "# HELP"/"# TYPE" lines included.
   std::string render() const;
 
@@ -35,6 +39,8 @@ class Metrics {
   std::map<std::string, std::uint64_t> interactions_;                              // domain
   std::map<std::pair<std::string, std::string>, int> versions_;                    // domain, model
   std::map<std::pair<std::string, std::string>, Histogram> training_;              // domain, status
+  std::uint64_t served_written_ = 0;
+  std::uint64_t served_dropped_ = 0;
 };
 
 }  // namespace mxn::api

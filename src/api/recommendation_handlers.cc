@@ -29,7 +29,7 @@ Response post_recommendations(Services& s, const Request& r) {
   request.domain = f.required_string("domain");
   request.top_k = static_cast<std::size_t>(f.optional_integer("top_k", 1, 1000).value_or(10));
   request.model_types = f.optional_strings("model_types").value_or(std::vector<std::string>{});
-  request.query_text = f.optional_string("query_text").value_or("");
+  request.query_text = f.optional_string("query_text", kQueryBytes).value_or("");
   throw_if_any(problems);
 
   auto recs = s.engine.recommend(request);

@@ -38,19 +38,16 @@ Router::Match Router::match(Method method, const std::string& path) const {
   for (std::size_t i = 0; i < routes_.size(); ++i) {
     const auto& pattern = segments_[i];
     if (pattern.size() != parts.size()) continue;
-    std::map<std::string, std::string> params;
     bool ok = true;
-    for (std::size_t s = 0; s < parts.size() && ok; ++s) {
-      if (is_param(pattern[s])) {
-        params[pattern[s].substr(1, pattern[s].size() - 2)] = parts[s];
-      } else {
-        ok = pattern[s] == parts[s];
-      }
-    }
+    for (std::size_t s = 0; s < parts.size() && ok; ++s) ok = is_param(pattern[s]) || pattern[s] == parts[s];
     if (!ok) continue;
-    if (routes_[i].method != method) {
-      result.path_known = true;
-      continue;
+    result.allowed.push_back(routes_[i].method);
+    if (routes_[i].method != method) continue;
+    std::map<std::string, std::string> params;
+    for (std::size_t s = 0; s < parts.size(); ++s) {
+      if (!is_param(pattern[s])) continue;
+      std::string name = pattern[s].substr(1, pattern[s].size() - 2);
+      params[name] = percent_decode(parts[s], false, name);
     }
     // A literal segment beats a parameter: prefer the route with fewer parameters.
     if (result.route == nullptr || params.size() < result.params.size()) {

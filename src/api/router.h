@@ -43,9 +43,11 @@ class Router {
 
   struct Match {
     const Route* route = nullptr;            // null: no route for this method and path
-    bool path_known = false;                 // the path matches a route of another method (405)
+    std::vector<Method> allowed;             // the methods of the routes whose pattern the path matches
     std::map<std::string, std::string> params;
   };
+  /// `path` as sent (%-encoded): segments are matched before decoding, so an id may hold an encoded '/'.
+  /// Error{kMalformed, parameter name} when a parameter cannot be decoded.
   Match match(Method method, const std::string& path) const;
   const std::vector<Route>& routes() const { return routes_; }
 

@@ -157,13 +157,13 @@ std::vector<Route> make_routes(Services& s) {
   routes.push_back({.method = Method::kGet, .pattern = "/openapi.json",
                     .handler = [document](const Request&) { return Response{.status = 200, .body = *document}; },
                     .tag = "system", .summary = "This API as an OpenAPI 3.1 document",
-                    .response_schema = {{"type", "object"}}, .needs_key = false});
+                    .response_schema = {{"type", "object"}}});
   routes.push_back({.method = Method::kGet, .pattern = "/docs",
                     .handler = [](const Request&) {
                       return Response{.status = 200, .content_type = "text/html; charset=utf-8", .body = docs_page()};
                     },
                     .tag = "system", .summary = "Browsable API documentation",
-                    .response_schema = string_schema(), .needs_key = false, .content_type = "text/html"});
+                    .response_schema = string_schema(), .content_type = "text/html"});
   *document = openapi_document(routes, "1.0.0").dump();
   return routes;
 }

@@ -5,11 +5,13 @@
 #include <vector>
 
 #include "core/log.h"
+#include "core/time.h"
 #include "warehouse/warehouse.h"
 
 namespace mxn::api {
 
-ServedLog::ServedLog(warehouse::Warehouse& warehouse) : warehouse_(warehouse) {
+ServedLog::ServedLog(warehouse::Warehouse& warehouse, Metrics& metrics, int retention_days)
+    : warehouse_(warehouse), metrics_(metrics), retention_days_(retention_days) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -29,6 +31,7 @@ void ServedLog::record(warehouse::RecommendationRecord record) {
     if (pending_.size() >= kMaxPending) {
       pending_.pop_front();
       ++dropped_;
+      metrics_.add_served_lists(0, 1);
       ++written_;  // counted as done, so flush() does not wait for it
     }
     pending_.push_back(std::move(record));
@@ -52,12 +55,33 @@ std::uint64_t ServedLog::dropped() const {
   return dropped_;
 }
 
+void ServedLog::clean_up() {
+  if (retention_days_ <= 0) return;
+  const std::int64_t before = now_us() - static_cast<std::int64_t>(retention_days_) * 86'400'000'000;
+  try {
+    const auto deleted = warehouse_.delete_recommendations_before(before);
+    if (deleted > 0) log::info("served_log.expired", "lists", deleted, "retention_days", retention_days_);
+  } catch (const std::exception& e) {
+    log::warn("served_log.clean_up_failed", "error", e.what());
+  }
+}
+
 void ServedLog::run() {
   std::unique_lock lock(mutex_);
   std::vector<warehouse::RecommendationRecord> batch;
+  auto next_clean_up = std::chrono::steady_clock::now();
+  auto next_drop_report = std::chrono::steady_clock::now();
   for (;;) {
-    changed_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+    changed_.wait_until(lock, next_clean_up, [&] { return stopping_ || !pending_.empty(); });
     if (pending_.empty() && stopping_) return;
+    if (std::chrono::steady_clock::now() >= next_clean_up) {
+      lock.unlock();
+      clean_up();
+      lock.lock();
+      next_clean_up = std::chrono::steady_clock::now() + kCleanUpEvery;
+      continue;
+    }
+    if (pending_.empty()) continue;
     const auto due = std::chrono::steady_clock::now() + kMaxDelay;
     changed_.wait_until(lock, due, [&] {
       return stopping_ || pending_.size() >= kMaxBatch || flush_target_ > written_;
@@ -68,11 +92,19 @@ void ServedLog::run() {
     lock.unlock();
     try {
       warehouse_.insert_recommendations(batch);
+      metrics_.add_served_lists(n, 0);
     } catch (const std::exception& e) {
+      metrics_.add_served_lists(0, n);
       log::warn("served_log.write_failed", "lists", batch.size(), "error", e.what());
     }
     lock.lock();
     written_ += n;
+    if (dropped_ > dropped_reported_ && std::chrono::steady_clock::now() >= next_drop_report) {
+      log::warn("served_log.dropped", "lists", dropped_ - dropped_reported_, "total", dropped_, "advice",
+                "the recommendations table cannot keep up; the count is mxn_served_lists_dropped_total");
+      dropped_reported_ = dropped_;
+      next_drop_report = std::chrono::steady_clock::now() + kDropReportEvery;
+    }
     changed_.notify_all();
   }
 }

@@ -35,12 +35,15 @@ Server::Server(const config::Config& config, bool with_scheduler) : config_(conf
         metrics_.observe_training(summary.domain, summary.status, summary.seconds);
       });
   if (with_scheduler) training_->start_scheduler();
-  served_ = std::make_unique<ServedLog>(*warehouse_);
+  served_ = std::make_unique<ServedLog>(*warehouse_, metrics_, config.warehouse.served_retention_days);
   services_ = std::unique_ptr<Services>(
       new Services{config, *warehouse_, *tracker_, *engine_, *training_, metrics_, *served_});
   app_ = std::make_unique<App>(make_routes(*services_), config.api.keys, metrics_);
-  http_ = make_httplib_server({.threads = config.api.threads,
-                               .max_body_bytes = static_cast<std::size_t>(config.api.max_body_bytes)});
+  http_ = make_http_server({.threads = config.api.threads,
+                            .max_body_bytes = static_cast<std::size_t>(config.api.max_body_bytes),
+                            .idle_seconds = config.api.idle_timeout_seconds,
+                            .request_seconds = config.api.request_timeout_seconds,
+                            .max_connections = static_cast<std::size_t>(config.api.max_connections)});
   port_ = http_->bind(config.api.host, config.api.port);
   if (!is_loopback(config.api.host) && config.api.keys.empty()) {
     log::warn("api.unprotected", "host", config.api.host,
@@ -60,7 +63,7 @@ Server::~Server() {
 
 void Server::run() {
   http_->serve({[this](const Request& q, Response& r) { app_->dispatch(q, r); },
-                [this](int status, Response& r) { app_->reject(status, r); }});
+                [this](int status, const Error& e, Response& r) { app_->reject(status, e, r); }});
 }
 
 void Server::stop() { http_->stop(); }

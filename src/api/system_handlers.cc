@@ -13,10 +13,8 @@ Response get_health(Services& s, const Request&) {
     domains[name] = {{"models", models}, {"trained", !models.empty()}};
   }
   const bool ready = s.engine.started();
-  return json_response(ready ? 200 : 503, {{"status", ready ? "ok" : "starting"},
-                                           {"ready", ready},
-                                           {"warehouse", s.warehouse.path()},
-                                           {"domains", domains}});
+  return json_response(ready ? 200 : 503,
+                       {{"status", ready ? "ok" : "starting"}, {"ready", ready}, {"domains", domains}});
 }
 
 Response get_metrics(Services& s, const Request&) {

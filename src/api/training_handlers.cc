@@ -2,6 +2,7 @@
 
 #include "api/handlers.h"
 #include "core/time.h"
+#include "core/utf8.h"
 
 namespace mxn::api {
 
@@ -62,7 +63,7 @@ Response post_train(Services& s, const Request& r) {
 
 Response get_training_job(Services& s, const Request& r) {
   auto job = s.training.job(r.path_param("job_id"));
-  if (!job) throw Error(Code::kNotFound, "unknown training job '" + r.path_param("job_id") + "'", "job_id");
+  if (!job) throw Error(Code::kNotFound, "unknown training job " + quote(r.path_param("job_id")), "job_id");
   return json_response(200, job_json(*job));
 }
 

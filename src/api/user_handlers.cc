@@ -3,6 +3,7 @@
 #include "api/handlers.h"
 #include "api/json_input.h"
 #include "core/time.h"
+#include "core/utf8.h"
 
 namespace mxn::api {
 
@@ -11,7 +12,8 @@ Response get_user_history(Services& s, const Request& r) {
   const std::string domain = r.query_param("domain").value_or("");
   if (!domain.empty()) s.config.domain(domain);
   const std::size_t limit = query_count(r, "limit", 100, 1, 10000);
-  if (!s.warehouse.get_user(user_id)) throw Error(Code::kNotFound, "unknown user '" + user_id + "'", "user_id");
+  if (!s.warehouse.get_user(user_id))
+    throw Error(Code::kNotFound, "unknown user " + quote(user_id), "user_id");
   nlohmann::json items = nlohmann::json::array();
   for (const auto& x : s.warehouse.user_history(user_id, domain, limit)) {
     items.push_back({{"id", x.id},

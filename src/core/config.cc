@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "core/log.h"
+#include "core/utf8.h"
 
 extern char** environ;
 
@@ -22,13 +23,16 @@ namespace mxn::config {
 namespace {
 
 template <class F> void fields(WarehouseConfig& c, F&& f) {
-  f("path", c.path), f("threads", c.threads), f("memory_limit", c.memory_limit), f("max_batch_rows", c.max_batch_rows);
+  f("path", c.path), f("threads", c.threads), f("memory_limit", c.memory_limit),
+      f("max_batch_rows", c.max_batch_rows), f("served_retention_days", c.served_retention_days);
 }
 template <class F> void fields(ModelStoreConfig& c, F&& f) {
   f("store_dir", c.store_dir), f("versions_kept", c.versions_kept);
 }
 template <class F> void fields(ApiConfig& c, F&& f) {
-  f("host", c.host), f("port", c.port), f("threads", c.threads), f("max_body_bytes", c.max_body_bytes),
+  f("host", c.host), f("port", c.port), f("threads", c.threads), f("max_connections", c.max_connections),
+      f("idle_timeout_seconds", c.idle_timeout_seconds),
+      f("request_timeout_seconds", c.request_timeout_seconds), f("max_body_bytes", c.max_body_bytes),
       f("keys", c.keys);
 }
 template <class F> void fields(TrainingConfig& c, F&& f) {
@@ -228,8 +232,12 @@ void apply_env(Config& config, const std::vector<std::string>& env, std::vector<
     overrides.vars[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
   overrides.apply(config, "");
+  // A mistyped name (MXN_MODELS_DIR for MXN_MODELS_STORE_DIR) would otherwise change nothing without a word.
+  // MXN_API_KEY (the n8n workflows' key) and MXN_BENCH_* (bench/) are read by other programs.
   for (const auto& [name, value] : overrides.vars) {
-    if (!overrides.used.count(name)) log::debug("config.env_ignored", "name", name);
+    if (overrides.used.count(name) || name == "MXN_API_KEY" || name.rfind("MXN_BENCH_", 0) == 0) continue;
+    log::warn("config.env_ignored", "name", name, "advice",
+              "not a config key: MXN_ + the key's path, e.g. MXN_MODELS_STORE_DIR for models.store_dir");
   }
 }
 
@@ -294,6 +302,7 @@ std::vector<FieldError> Config::validate() const {
   c.require(std::regex_match(warehouse.memory_limit, kMemory), "warehouse.memory_limit",
             "must be a size such as 4GB or 512MiB, got '" + warehouse.memory_limit + "'");
   c.positive(warehouse.max_batch_rows, "warehouse.max_batch_rows");
+  c.non_negative(warehouse.served_retention_days, "warehouse.served_retention_days");
 
   c.require(!models.store_dir.empty(), "models.store_dir", "must not be empty");
   c.require(models.versions_kept >= 1, "models.versions_kept", "must be >= 1");
@@ -301,9 +310,13 @@ std::vector<FieldError> Config::validate() const {
   c.require(!api.host.empty(), "api.host", "must not be empty");
   c.require(api.port >= 0 && api.port <= 65535, "api.port", "must be between 0 and 65535 (0 = any free port)");
   c.positive(api.threads, "api.threads");
+  c.positive(api.max_connections, "api.max_connections");
+  c.positive(api.idle_timeout_seconds, "api.idle_timeout_seconds");
+  c.positive(api.request_timeout_seconds, "api.request_timeout_seconds");
   c.positive(static_cast<double>(api.max_body_bytes), "api.max_body_bytes");
   for (std::size_t i = 0; i < api.keys.size(); ++i) {
-    c.require(api.keys[i].size() >= 8, "api.keys[" + std::to_string(i) + "]", "must be at least 8 characters");
+    c.require(api.keys[i].size() >= 16, "api.keys[" + std::to_string(i) + "]",
+              "must be at least 16 characters (openssl rand -hex 16 makes one)");
   }
 
   c.non_negative(training.min_samples, "training.min_samples");
@@ -371,8 +384,8 @@ std::vector<FieldError> Config::validate() const {
 
 const DomainConfig& Config::domain(const std::string& name) const {
   auto it = domains.find(name);
-  if (it == domains.end()) throw Error(Code::kNotFound, "unknown domain '" + name + "'", "domain");
-  if (!it->second.enabled) throw Error(Code::kNotFound, "domain '" + name + "' is disabled", "domain");
+  if (it == domains.end()) throw Error(Code::kNotFound, "unknown domain " + quote(name), "domain");
+  if (!it->second.enabled) throw Error(Code::kNotFound, "domain " + quote(name) + " is disabled", "domain");
   return it->second;
 }
 

@@ -24,6 +24,7 @@ struct WarehouseConfig {
   int threads = 1;
   std::string memory_limit = "4GB";       // DuckDB memory_limit
   int max_batch_rows = 100000;            // group commit: most rows in one transaction
+  int served_retention_days = 30;         // served lists older than this are deleted (0 = kept forever)
   bool operator==(const WarehouseConfig&) const = default;
 };
 
@@ -36,7 +37,10 @@ struct ModelStoreConfig {
 struct ApiConfig {
   std::string host = "127.0.0.1";
   int port = 8000;
-  int threads = 64;
+  int threads = 32;                  // server threads; only a running handler holds one (it may block)
+  int max_connections = 10000;       // open connections beyond this are closed at once
+  int idle_timeout_seconds = 5;      // to start a request and send its header
+  int request_timeout_seconds = 30;  // to send a body, and to take a response
   std::int64_t max_body_bytes = 10 * 1024 * 1024;
   std::vector<std::string> keys;  // API keys; empty = no authentication (MXN_API_KEYS=a,b)
   bool operator==(const ApiConfig&) const = default;

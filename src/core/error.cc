@@ -14,6 +14,8 @@ std::string_view code_name(Code code) {
     case Code::kUnavailable: return "unavailable";
     case Code::kUnauthenticated: return "unauthenticated";
     case Code::kTooLarge: return "too_large";
+    case Code::kUnsupportedMedia:
+      return "unsupported_media_type";
     case Code::kInternal: return "internal";
   }
   return "unknown";

@@ -20,6 +20,7 @@ enum class Code {
   kUnavailable,         // not ready yet (models not loaded, server shutting down)
   kUnauthenticated,     // no or bad API key
   kTooLarge,            // input over a configured size limit
+  kUnsupportedMedia,    // a body in a format the call does not take (not JSON where JSON is read)
   kInternal,            // a bug: an MXN_CHECK failed
 };
 

@@ -65,7 +65,11 @@ std::string read_all(const fs::path& path) {
 
 std::optional<int> parse_version(const std::string& name) {
   if (name.size() < 2 || name[0] != 'v') return std::nullopt;
-  if (!std::all_of(name.begin() + 1, name.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+  // Nine digits at most: a folder named like a version beyond int (v99999999999) is not one of ours.
+  if (name.size() > 10 ||
+      !std::all_of(name.begin() + 1, name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
   return std::stoi(name.substr(1));
 }
 

@@ -7,8 +7,9 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/time.h"
-#include "engine/domain_settings.h"
+#include "core/utf8.h"
 #include "data/row_buffer.h"
+#include "engine/domain_settings.h"
 #include "warehouse/warehouse.h"
 
 namespace mxn::engine {
@@ -111,8 +112,8 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
   }
   for (const auto& m : request.model_types) {
     if (!is_model_name(m)) {
-      throw Error(Code::kInvalidArgument, "unknown model '" + m + "' (known: " + model_names_text() + ")",
-                  "model_types");
+      throw Error(Code::kInvalidArgument,
+                  "unknown model " + quote(m) + " (known: " + model_names_text() + ")", "model_types");
     }
   }
   DomainState& s = state(request.domain);
@@ -196,7 +197,7 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
       auto entry = catalog_.get(request.domain, because);
       item.reason = "because you liked " + (entry && !entry->title.empty() ? entry->title : because);
     } else if (!request.query_text.empty() && item.contributions.count("embedding")) {
-      item.reason = "matches '" + request.query_text + "'";
+      item.reason = "matches " + quote(request.query_text);  // cut: a reason never repeats a long query
     } else if (item.contributions.count("collab") || item.contributions.count("ease") ||
                item.contributions.count("rp3beta") || item.contributions.count("knn")) {
       item.reason = "liked by people with tastes like yours";
@@ -239,7 +240,8 @@ std::vector<RecommendedItem> RecommendationEngine::similar_items(const std::stri
     }
     return out;
   }
-  if (!entry) throw Error(Code::kNotFound, "unknown item '" + item_id + "' in domain '" + domain + "'", "item_id");
+  if (!entry)
+    throw Error(Code::kNotFound, "unknown item " + quote(item_id) + " in domain " + quote(domain), "item_id");
   return {};  // a known item no trained model has seen yet
 }
 

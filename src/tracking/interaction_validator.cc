@@ -2,33 +2,14 @@
 
 #include <cmath>
 #include <cstring>
-
 #include <nlohmann/json.hpp>
 
 #include "core/time.h"
+#include "core/utf8.h"
 
 namespace mxn::tracking {
 
 namespace {
-
-constexpr std::size_t kEchoBytes = 64;  // longest value quoted back in a message
-
-// `value` quoted for a message: cut at kEchoBytes on a character boundary; never echoes invalid UTF-8.
-std::string echo(std::string_view value) {
-  if (!is_valid_utf8(value)) return "(invalid UTF-8)";
-  std::size_t cut = value.size();
-  if (cut > kEchoBytes) {
-    cut = kEchoBytes;
-    while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
-  }
-  std::string out;
-  out.reserve(cut + 5);
-  out.push_back('\'');
-  out.append(value.substr(0, cut));
-  if (cut < value.size()) out.append("...");
-  out.push_back('\'');
-  return out;
-}
 
 std::string number(double v) {
   char buf[32];
@@ -43,51 +24,6 @@ void add(std::vector<FieldError>& problems, std::string_view prefix, std::string
 }
 
 }  // namespace
-
-bool is_valid_utf8(std::string_view text) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    // ASCII fast path, 8 bytes at a time.
-    if (i + 8 <= n) {
-      std::uint64_t block;
-      std::memcpy(&block, s + i, 8);
-      if ((block & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length;
-    std::uint32_t code;
-    if ((c & 0xE0) == 0xC0) {
-      length = 2;
-      code = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      length = 3;
-      code = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      length = 4;
-      code = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > n) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-      code = (code << 6) | (s[i + k] & 0x3F);
-    }
-    static constexpr std::uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code < kMinimum[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
-}
 
 InteractionValidator::InteractionValidator(const config::InteractionsConfig& interactions,
                                            const std::map<std::string, config::DomainConfig>& domains)
@@ -132,9 +68,10 @@ std::optional<warehouse::InteractionRecord> InteractionValidator::validate(const
   if (in.domain.empty()) {
     add(problems, prefix, "domain", "must not be empty");
   } else if (auto it = domains_.find(in.domain); it == domains_.end()) {
-    add(problems, prefix, "domain", "unknown domain " + echo(in.domain) + " (known: " + known_domains_ + ")");
+    add(problems, prefix, "domain",
+        "unknown domain " + quote(in.domain) + " (known: " + known_domains_ + ")");
   } else if (!it->second.enabled) {
-    add(problems, prefix, "domain", "domain " + echo(in.domain) + " is disabled");
+    add(problems, prefix, "domain", "domain " + quote(in.domain) + " is disabled");
   } else {
     scale = &it->second.ratings;
   }
@@ -145,7 +82,7 @@ std::optional<warehouse::InteractionRecord> InteractionValidator::validate(const
     add(problems, prefix, "interaction_type", "must not be empty");
   } else if (type_weights_.find(in.type) == type_weights_.end()) {
     add(problems, prefix, "interaction_type",
-        "unknown interaction type " + echo(in.type) + " (known: " + known_types_ + ")");
+        "unknown interaction type " + quote(in.type) + " (known: " + known_types_ + ")");
   }
 
   if (in.rating) {

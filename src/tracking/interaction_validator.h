@@ -50,7 +50,4 @@ class InteractionValidator {
   std::int64_t max_metadata_bytes_;
 };
 
-/// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
-bool is_valid_utf8(std::string_view text);
-
 }  // namespace mxn::tracking

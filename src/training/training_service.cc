@@ -39,6 +39,24 @@ std::string TrainingService::submit(std::vector<std::string> domains, const std:
   }
   for (const auto& d : domains) config_.domain(d);  // validates
   std::lock_guard lock(mutex_);
+  // A domain already in a queued or running job (one that tunes, when tuning is asked) is not queued again:
+  // at most one job waits per domain, and a burst of requests is answered with the job that will serve them.
+  std::string covering;
+  std::erase_if(domains, [&](const std::string& domain) {
+    for (const auto& [id, job] : jobs_) {
+      const bool pending = job.status == "queued" || job.status == "running";
+      if (pending && (job.tune || !tune) &&
+          std::find(job.domains.begin(), job.domains.end(), domain) != job.domains.end()) {
+        if (covering.empty()) covering = id;
+        return true;
+      }
+    }
+    return false;
+  });
+  if (domains.empty()) {
+    log::info("training.job_reused", "job", covering, "trigger", trigger);
+    return covering;
+  }
   static std::uint64_t counter = 0;
   TrainingJob job{.id = fmt::format("job-{}-{}", now_us() / 1000, ++counter),
                   .domains = std::move(domains),

@@ -50,7 +50,8 @@ class TrainingService {
   TrainingService& operator=(const TrainingService&) = delete;
 
   /// Queues a job for `domains` (empty = every enabled domain); an unknown or disabled domain is an
-  /// Error{kNotFound, field "domain"}. Returns the job id.
+  /// Error{kNotFound, field "domain"}. Returns the job id. Domains that a queued or running job already
+  /// covers are left out; when that leaves none, the id returned is that job's (nothing new is queued).
   std::string submit(std::vector<std::string> domains, const std::string& trigger = "manual", bool tune = false);
   /// Blocks until the job has finished; Error{kNotFound, field "job_id"} for an unknown id.
   TrainingJob wait(const std::string& job_id);

@@ -99,6 +99,8 @@ class Warehouse {
   /// Stores served lists in one transaction, ids assigned in order (generated_at defaults to now; `id` is
   /// ignored). All or nothing: Error{kInvalidArgument} naming the field when a list has no user or domain.
   void insert_recommendations(std::span<const RecommendationRecord> records);
+  /// Deletes the served lists generated before `before_us`; returns how many.
+  std::int64_t delete_recommendations_before(std::int64_t before_us);
   /// The most recent list served to the user in the domain.
   std::optional<RecommendationRecord> latest_recommendation(const std::string& user_id,
                                                             const std::string& domain) const;

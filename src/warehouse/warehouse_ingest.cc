@@ -363,4 +363,12 @@ void Warehouse::insert_recommendations(std::span<const RecommendationRecord> rec
   transaction.commit();
 }
 
+std::int64_t Warehouse::delete_recommendations_before(std::int64_t before_us) {
+  auto connection = pool_.acquire();
+  return connection->prepare("DELETE FROM recommendations WHERE generated_at < $1")
+      .bind_timestamp(1, before_us)
+      .execute()
+      .rows_changed();
+}
+
 }  // namespace mxn::warehouse

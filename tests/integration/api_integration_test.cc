@@ -2,15 +2,15 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "../unit/training/seeded_warehouse.h"
 #include "api/server.h"
 #include "core/time.h"
+#include "http_client.h"
 
 namespace mxn::api {
 namespace {
@@ -44,8 +44,7 @@ class ApiTest : public ::testing::Test {
   void start() {
     server = std::make_unique<Server>(seeded.config, false);
     serving = std::thread([this] { server->run(); });
-    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
-    client->set_read_timeout(120, 0);
+    client = std::make_unique<testing::HttpClient>(server->port());
   }
   void stop() {
     if (!server) return;
@@ -55,14 +54,14 @@ class ApiTest : public ::testing::Test {
   }
 
   json get(const std::string& path, int expected = 200) {
-    auto res = client->Get(path.c_str());
+    auto res = client->get(path);
     EXPECT_TRUE(res) << path;
     if (!res) return {};
     EXPECT_EQ(res->status, expected) << path << ": " << res->body;
-    return res->get_header_value("Content-Type").find("json") != std::string::npos ? json::parse(res->body) : json();
+    return res->header("content-type").find("json") != std::string::npos ? json::parse(res->body) : json();
   }
   json post(const std::string& path, const json& body, int expected) {
-    auto res = client->Post(path.c_str(), body.dump(), "application/json");
+    auto res = client->post(path, body.dump());
     EXPECT_TRUE(res) << path;
     if (!res) return {};
     EXPECT_EQ(res->status, expected) << path << ": " << res->body;
@@ -72,7 +71,7 @@ class ApiTest : public ::testing::Test {
   testing::SeededWarehouse seeded;
   std::unique_ptr<Server> server;
   std::thread serving;
-  std::unique_ptr<httplib::Client> client;
+  std::unique_ptr<testing::HttpClient> client;
 };
 
 TEST_F(ApiTest, InteractionIsRecordedAndShowsInHistory) {
@@ -111,7 +110,7 @@ TEST_F(ApiTest, ValidationErrorsNameTheFieldWithTheRightStatus) {
   EXPECT_EQ(e["error"]["field"], "interaction_type");
   e = post("/recommendations", {{"user_id", "u"}, {"domain", "movies"}, {"top_k", 0}}, 422);
   EXPECT_EQ(e["error"]["field"], "top_k");
-  auto res = client->Post("/interactions", "{not json", "application/json");
+  auto res = client->post("/interactions", "{not json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
   EXPECT_EQ(json::parse(res->body)["error"]["code"], "malformed");
@@ -259,7 +258,7 @@ TEST_F(ApiTest, HealthMetricsOpenApiAndDocs) {
   auto health = get("/health");
   EXPECT_EQ(health["status"], "ok");
   EXPECT_EQ(health["domains"]["movies"]["trained"], true);
-  auto res = client->Get("/metrics");
+  auto res = client->get("/metrics");
   ASSERT_TRUE(res);
   EXPECT_THAT(res->body, HasSubstr("mxn_http_requests_total"));
   EXPECT_THAT(res->body, HasSubstr("mxn_model_version{domain=\"movies\",model=\"knn\"}"));
@@ -273,7 +272,7 @@ TEST_F(ApiTest, HealthMetricsOpenApiAndDocs) {
                            "/training/stats", "/automation/daily-playlist/{user_id}", "/items/{domain}/{item_id}/similar"}) {
     EXPECT_TRUE(doc["paths"].contains(path)) << path;
   }
-  auto page = client->Get("/docs");
+  auto page = client->get("/docs");
   ASSERT_TRUE(page);
   EXPECT_THAT(page->body, HasSubstr("openapi.json"));
 }
@@ -284,12 +283,13 @@ TEST_F(ApiTest, ApiKeysAreRequiredWhenConfigured) {
   start();
   EXPECT_EQ(post("/recommendations", {{"user_id", "user1"}, {"domain", "movies"}}, 401)["error"]["code"], "unauthenticated");
   get("/health");  // public
-  httplib::Headers headers = {{"X-API-Key", "integration-key-1"}};
-  auto ok = client->Post("/recommendations", headers, json{{"user_id", "user1"}, {"domain", "movies"}}.dump(), "application/json");
+  testing::HttpHeaders headers = {{"X-API-Key", "integration-key-1"}};
+  auto ok = client->post("/recommendations", json{{"user_id", "user1"}, {"domain", "movies"}}.dump(),
+                         "application/json", headers);
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200);
   headers = {{"Authorization", "Bearer integration-key-1"}};
-  auto bearer = client->Get("/training/stats", headers);
+  auto bearer = client->get("/training/stats", headers);
   ASSERT_TRUE(bearer);
   EXPECT_EQ(bearer->status, 200);
 }
@@ -298,7 +298,7 @@ TEST_F(ApiTest, OversizedBodyIs413) {
   stop();
   seeded.config.api.max_body_bytes = 1024;
   start();
-  auto res = client->Post("/interactions/bulk", std::string(5000, ' '), "application/json");
+  auto res = client->post("/interactions/bulk", std::string(5000, ' '));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 413);
   EXPECT_EQ(json::parse(res->body)["error"]["code"], "too_large");
@@ -321,20 +321,20 @@ TEST_F(ApiTest, ConcurrentIngestionDuringTrainingAndServingLosesNothing) {
   std::vector<std::thread> writers;
   for (int c = 0; c < 8; ++c) {
     writers.emplace_back([&, c] {
-      httplib::Client cl("127.0.0.1", server->port());
+      testing::HttpClient cl(server->port());
       for (int i = 0; i < 1000; ++i) {
         json x = {{"user_id", "load" + std::to_string(c)}, {"domain", "music"},
                   {"item_id", "song_" + std::to_string(1 + (i * 7 + c) % 80)}, {"interaction_type", "play"}};
-        auto res = cl.Post("/interactions", x.dump(), "application/json");
+        auto res = cl.post("/interactions", x.dump());
         if (!res || res->status != 201) ++failures;
       }
     });
   }
   std::atomic<bool> done{false};
   std::thread reader([&] {
-    httplib::Client cl("127.0.0.1", server->port());
+    testing::HttpClient cl(server->port());
     while (!done) {
-      auto res = cl.Post("/recommendations", json{{"user_id", "user2"}, {"domain", "music"}}.dump(), "application/json");
+      auto res = cl.post("/recommendations", json{{"user_id", "user2"}, {"domain", "music"}}.dump());
       if (!res || res->status != 200) ++recommendation_errors;
     }
   });

@@ -2,12 +2,12 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
 
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "api/http_server.h"
+#include "http_client.h"
 
 namespace mxn::api {
 namespace {
@@ -121,17 +121,17 @@ TEST(AppTest, RequestsAreCountedByRoutePattern) {
 TEST(AppTest, RealServerRefusesLargeBodiesWith413AndErrorBody) {
   Metrics metrics;
   App app(sample_routes(), {}, metrics);
-  auto server = make_httplib_server({.threads = 4, .max_body_bytes = 1024});
+  auto server = make_http_server({.threads = 4, .max_body_bytes = 1024});
   const int port = server->bind("127.0.0.1", 0);
   std::thread serving([&] {
     server->serve({[&](const Request& q, Response& r) { app.dispatch(q, r); },
-                   [&](int status, Response& r) { app.reject(status, r); }});
+                   [&](int status, const Error& e, Response& r) { app.reject(status, e, r); }});
   });
-  httplib::Client client("127.0.0.1", port);
-  auto small = client.Get("/items/movies/movie_1");
+  testing::HttpClient client(port);
+  auto small = client.get("/items/movies/movie_1");
   ASSERT_TRUE(small);
   EXPECT_EQ(small->status, 200);
-  auto big = client.Post("/fail/invalid", std::string(4096, 'x'), "application/json");
+  auto big = client.post("/fail/invalid", std::string(4096, 'x'));
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
   EXPECT_EQ(json::parse(big->body)["error"]["code"], "too_large");

@@ -58,19 +58,20 @@ TEST(ConfigTest, FileOverridesOnlyWhatItNames) {
 }
 
 TEST(ConfigTest, EnvironmentOverridesFileAndDefaults) {
-  Config c = load_from_string("api:\n  port: 9001\n", {
-                                                         "MXN_API_PORT=9100",
-                                                         "MXN_WAREHOUSE_PATH=/tmp/x.duckdb",
-                                                         "MXN_API_KEYS=key-number-one,key-number-two",
-                                                         "MXN_DOMAINS_MOVIES_MODELS_COLLAB_ALS_FACTORS=32",
-                                                         "MXN_INTERACTIONS_TYPES_LIKE=5",
-                                                         "MXN_DOMAINS_MUSIC_ENABLED=false",
-                                                         "MXN_UNRELATED=1",
-                                                         "PATH=/bin",
-                                                     });
+  Config c =
+      load_from_string("api:\n  port: 9001\n", {
+                                                   "MXN_API_PORT=9100",
+                                                   "MXN_WAREHOUSE_PATH=/tmp/x.duckdb",
+                                                   "MXN_API_KEYS=key-number-one-0123,key-number-two-4567",
+                                                   "MXN_DOMAINS_MOVIES_MODELS_COLLAB_ALS_FACTORS=32",
+                                                   "MXN_INTERACTIONS_TYPES_LIKE=5",
+                                                   "MXN_DOMAINS_MUSIC_ENABLED=false",
+                                                   "MXN_UNRELATED=1",
+                                                   "PATH=/bin",
+                                               });
   EXPECT_EQ(c.api.port, 9100);
   EXPECT_EQ(c.warehouse.path, "/tmp/x.duckdb");
-  EXPECT_EQ(c.api.keys, (std::vector<std::string>{"key-number-one", "key-number-two"}));
+  EXPECT_EQ(c.api.keys, (std::vector<std::string>{"key-number-one-0123", "key-number-two-4567"}));
   EXPECT_EQ(c.domains.at("movies").models.collab.als.factors, 32);
   EXPECT_EQ(c.interactions.types.at("like"), 5.0);
   EXPECT_FALSE(c.domains.at("music").enabled);

@@ -219,17 +219,5 @@ TEST_F(InteractionValidatorTest, EchoedValuesAreCutAndNeverInvalidUtf8) {
   EXPECT_NE(p.message.find("(invalid UTF-8)"), std::string::npos) << p.message;
 }
 
-TEST(Utf8Test, AcceptsWellFormedAndRejectsMalformedSequences) {
-  EXPECT_TRUE(is_valid_utf8(""));
-  EXPECT_TRUE(is_valid_utf8("plain ascii that is longer than eight bytes"));
-  EXPECT_TRUE(is_valid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x8E\xAC"));
-  EXPECT_FALSE(is_valid_utf8("\xC3"));                  // truncated
-  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));              // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));          // surrogate U+D800
-  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));      // past U+10FFFF
-  EXPECT_FALSE(is_valid_utf8("\x80"));                  // stray continuation
-  EXPECT_FALSE(is_valid_utf8("abcdefgh\xFFijklmnop"));  // bad byte after the fast path
-}
-
 }  // namespace
 }  // namespace mxn::tracking
