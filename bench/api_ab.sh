@@ -12,7 +12,8 @@
 #   A_ENV="MXN_DOMAINS_MOVIES_ENSEMBLE_WEIGHTS_EASE=0 ..." bench/api_ab.sh build build
 #
 # The warehouse and models are made with BUILD_B's mxn, so both builds must read them. Environment: ROUNDS
-# (6), DURATION (4s per run), CONNECTIONS (64), USERS (10000), ITEMS per domain (10000), INTERACTIONS
+# (6), DURATION (4s per run), CONNECTIONS (64), SCRIPT (recommendations.lua, of bench/wrk), USERS (10000),
+# ITEMS per domain (10000), INTERACTIONS
 # (1000000), KEEP=1 keeps the temporary folder.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,13 +23,14 @@ for build in "$1" "$2"; do
   [[ -x "$build/src/cli/mxn" ]] || { echo "api_ab: no mxn binary in $build" >&2; exit 1; }
 done
 command -v wrk >/dev/null || { echo "api_ab: wrk is not installed (scripts/setup installs it)" >&2; exit 1; }
-rounds=${ROUNDS:-6} duration=${DURATION:-4s} connections=${CONNECTIONS:-64}
+rounds=${ROUNDS:-6} duration=${DURATION:-4s} connections=${CONNECTIONS:-64} script=${SCRIPT:-recommendations.lua}
 
 work=$(mktemp -d /tmp/mxn-api-ab.XXXXXX)
 pids=()
 server_pid=""  # set by start_server: the server being started, not yet in pids
 cleanup() {
-  for pid in "${pids[@]}" $server_pid; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  # `|| true`: a server that exits non-zero on SIGTERM must not stop the loop (set -e) before the next one
+  for pid in "${pids[@]}" $server_pid; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   [[ "${KEEP:-0}" == 1 ]] && echo "api_ab: kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -56,25 +58,29 @@ for side in a b; do
   ports+=("$port")
 done
 
-measure() {  # measure SIDE(0|1): prints "cpu_us_per_request requests_per_s"
+measure() {  # measure SIDE(0|1): prints "cpu_us_per_request requests_per_s p99_ms"
   local pid=${pids[$1]} port=${ports[$1]} before after out requests
   before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-  out=$(cd bench/wrk && wrk -t2 -c"$connections" -d"$duration" -s recommendations.lua "http://127.0.0.1:$port")
+  out=$(cd bench/wrk && wrk -t2 -c"$connections" -d"$duration" -s "$script" "http://127.0.0.1:$port")
   after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   grep -q "^mxn: .* failed=0 " <<<"$out" || { echo "api_ab: requests failed: $out" >&2; exit 1; }
   requests=$(sed -n 's/^mxn: requests=\([0-9]*\) .*/\1/p' <<<"$out")
-  echo "$(( (after - before) * 1000000 / $(getconf CLK_TCK) / requests )) $(sed -n 's/.* rps=\([0-9]*\) .*/\1/p' <<<"$out")"
+  echo "$(( (after - before) * 1000000 / $(getconf CLK_TCK) / requests ))" \
+       "$(sed -n 's/.* rps=\([0-9]*\) .*/\1/p' <<<"$out") $(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' <<<"$out")"
 }
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
 
-echo "== warm-up, then $rounds rounds of wrk -t2 -c$connections -d$duration -s recommendations.lua on A, then B"
+echo "== warm-up, then $rounds rounds of wrk -t2 -c$connections -d$duration -s $script on A, then B"
 measure 0 >/dev/null; measure 1 >/dev/null
 a=(); b=()
 for round in $(seq 1 "$rounds"); do
   a+=("$(measure 0)"); b+=("$(measure 1)")
-  echo "round $round: A ${a[-1]% *} us/request ${a[-1]#* }/s   B ${b[-1]% *} us/request ${b[-1]#* }/s"
+  read -r a_cpu a_rps a_p99 <<<"${a[-1]}"; read -r b_cpu b_rps b_p99 <<<"${b[-1]}"
+  echo "round $round: A $a_cpu us/request $a_rps/s p99 $a_p99 ms   B $b_cpu us/request $b_rps/s p99 $b_p99 ms"
 done
 echo "median server CPU per request: A $(printf '%s\n' "${a[@]}" | cut -d' ' -f1 | median) us," \
      "B $(printf '%s\n' "${b[@]}" | cut -d' ' -f1 | median) us"
 echo "median requests/s: A $(printf '%s\n' "${a[@]}" | cut -d' ' -f2 | median)," \
      "B $(printf '%s\n' "${b[@]}" | cut -d' ' -f2 | median)"
+echo "median p99: A $(printf '%s\n' "${a[@]}" | cut -d' ' -f3 | median) ms," \
+     "B $(printf '%s\n' "${b[@]}" | cut -d' ' -f3 | median) ms"

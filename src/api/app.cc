@@ -147,6 +147,15 @@ void App::dispatch(const Request& request, Response& response) const {
   metrics_.observe_request(std::string(method_name(request.method)), route_label, response.status, seconds);
 }
 
+bool App::waits(const Request& request) const {
+  try {
+    const auto match = router_.match(request.method, request.path);
+    return match.route != nullptr && match.route->waits;
+  } catch (const Error&) {
+    return false;  // dispatch() answers it
+  }
+}
+
 void App::reject(int status, const Error& error, Response& response) const {
   set_error(response, error);
   response.status = status;

@@ -23,6 +23,8 @@ class App {
   App(std::vector<Route> routes, std::vector<std::string> api_keys, Metrics& metrics);
 
   void dispatch(const Request& request, Response& response) const;
+  /// Whether the request's route waits (Route::waits); false for an unknown route.
+  bool waits(const Request& request) const;
   /// A request the HTTP layer refused before routing (400, 413, 431), with the error naming the part.
   void reject(int status, const Error& error, Response& response) const;
   const Router& router() const { return router_; }

@@ -1,9 +1,10 @@
 // HttpServer on Boost.Beast and Asio. A connection is a Session: every step of it (read the header, read
-// the body, run the handler, write the answer) is an asynchronous operation or a completion on the
-// connection's strand, run by whichever of the server's threads is free, each I/O step under a deadline.
-// An idle or slow connection therefore holds a socket and a small buffer, never a thread: only a handler
-// that is running holds one. (Handing each request to a separate worker pool was measured: 0.78x the
-// requests/s of running it on the thread that read it, docs/benchmarks.md.) Limits are the parser's: the
+// the body, write the answer) is an asynchronous operation on the connection's strand, run by one of the
+// event loops (io_threads), each under a deadline. An idle or slow connection therefore holds a socket and
+// a small buffer, never a thread. A handler that only computes (recommendations, reads) runs on the event
+// loop that read its request: handing every request to another thread cost 0.78x the requests/s
+// (docs/benchmarks.md). A handler that waits (a commit, a training) runs on the waiting pool (threads) and
+// hands its answer back to the connection's strand, so that waits never hold an event loop. Limits are the parser's: the
 // header size, and the body size for every transfer encoding (a declared Content-Length over the limit
 // is refused before any of the body is read, a chunked body as soon as it passes the limit).
 
@@ -53,8 +54,8 @@ class Sessions;
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, const HttpServerOptions& options, const HttpHandlers& handlers,
-          Sessions& sessions)
-      : stream_(std::move(socket)), options_(options), handlers_(handlers), sessions_(sessions) {}
+          asio::thread_pool& waiting, Sessions& sessions)
+      : stream_(std::move(socket)), options_(options), handlers_(handlers), waiting_(waiting), sessions_(sessions) {}
   ~Session();
 
   void start() {
@@ -123,8 +124,16 @@ class Session : public std::enable_shared_from_this<Session> {
       request.headers.emplace(std::move(name), std::string(field.value().data(), field.value().size()));
     }
     request.body = std::move(message.body());
-    // The handler may block (a write waits for its commit, a training for its end): that holds this thread
-    // only; the others go on serving every other connection.
+    if (handlers_.waits && handlers_.waits(request)) {
+      // The guard keeps the event loops running until the answer is back on this connection's strand.
+      asio::post(waiting_, [self = shared_from_this(), request = std::move(request),
+                            guard = asio::make_work_guard(stream_.get_executor())] {
+        auto response = std::make_shared<Response>();
+        self->handlers_.dispatch(request, *response);
+        asio::post(self->stream_.get_executor(), [self, response] { self->write(std::move(*response)); });
+      });
+      return;
+    }
     Response response;
     handlers_.dispatch(request, response);
     write(std::move(response));
@@ -189,6 +198,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpServerOptions& options_;
   const HttpHandlers& handlers_;
+  asio::thread_pool& waiting_;
   Sessions& sessions_;
   unsigned version_ = 11;
   bool keep_alive_ = true;
@@ -238,9 +248,13 @@ void raise_open_file_limit() {
 class BeastServer final : public HttpServer {
  public:
   explicit BeastServer(const HttpServerOptions& options)
-      : options_(options), ioc_(options.threads), acceptor_(ioc_) {}
+      : options_(options), ioc_(options.io_threads), acceptor_(ioc_),
+        waiting_(static_cast<std::size_t>(options.threads)) {}
 
-  ~BeastServer() override { stop(); }
+  ~BeastServer() override {
+    stop();
+    waiting_.join();
+  }
 
   int bind(const std::string& host, int port) override {
     const std::string where = host + ":" + std::to_string(port);
@@ -270,9 +284,10 @@ class BeastServer final : public HttpServer {
       if (!stopping_) accept();
     });
     std::vector<std::thread> loops;
-    for (int i = 1; i < options_.threads; ++i) loops.emplace_back([this] { ioc_.run(); });
+    for (int i = 1; i < options_.io_threads; ++i) loops.emplace_back([this] { ioc_.run(); });
     ioc_.run();
-    for (auto& t : loops) t.join();  // every handler has returned
+    for (auto& t : loops) t.join();
+    waiting_.join();  // every handler has returned
   }
 
   void stop() override {
@@ -291,7 +306,7 @@ class BeastServer final : public HttpServer {
       if (ec == asio::error::operation_aborted || stopping_) return;
       if (!ec) {
         socket.set_option(tcp::no_delay(true), ec);
-        auto session = std::make_shared<Session>(std::move(socket), options_, handlers_, sessions_);
+        auto session = std::make_shared<Session>(std::move(socket), options_, handlers_, waiting_, sessions_);
         if (sessions_.add(session.get(), session) > options_.max_connections) {
           log::warn("http.too_many_connections", "limit", options_.max_connections);
           session.reset();  // closes the socket
@@ -318,6 +333,7 @@ class BeastServer final : public HttpServer {
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   asio::steady_timer retry_{ioc_};
+  asio::thread_pool waiting_;
   Sessions sessions_;
   std::atomic<bool> stopping_{false};
 };

@@ -12,8 +12,8 @@
 namespace mxn::api {
 
 struct HttpServerOptions {
-  int threads = 32;                       // threads doing all socket I/O and running handlers; only a running
-                                          // handler holds one (it may block: a commit, wait=true)
+  int io_threads = 2;                     // event loops: all socket I/O, and the handlers that do not wait
+  int threads = 64;                       // the pool for handlers that wait (a commit, a training)
   std::size_t max_body_bytes = 10 << 20;  // larger bodies get 413 before more than this is read
   std::size_t max_header_bytes = 16 << 10;  // a larger request line + headers gets 431
   int idle_seconds = 5;                 // a connection must start a request, and send its header, within this
@@ -23,6 +23,9 @@ struct HttpServerOptions {
 
 struct HttpHandlers {
   std::function<void(const Request&, Response&)> dispatch;
+  /// True when the request's handler waits on something else than the CPU: it runs on the waiting pool.
+  /// Absent: every handler runs on the event loops.
+  std::function<bool(const Request&)> waits;
   /// For requests the HTTP layer refused itself (400 unparsable, 413 too large, 431 header too large): fill
   /// in the response from the error, which names the part.
   std::function<void(int status, const Error& error, Response&)> reject;
@@ -39,8 +42,8 @@ class HttpServer {
   virtual void stop() = 0;
 };
 
-/// Boost.Beast on Asio: options.threads run one event loop; keep-alive and pipelining, every limit and
-/// timeout of HttpServerOptions.
+/// Boost.Beast on Asio: options.io_threads run one event loop, options.threads the waiting handlers;
+/// keep-alive and pipelining, every limit and timeout of HttpServerOptions.
 std::unique_ptr<HttpServer> make_http_server(const HttpServerOptions& options);
 
 }  // namespace mxn::api

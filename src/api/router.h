@@ -35,6 +35,9 @@ struct Route {
   std::vector<QueryParam> query_params{};
   bool needs_key = true;           // false: served without an API key even when keys are set
   std::string content_type = "application/json";
+  /// The handler waits on something else than the CPU (a commit, a training): it runs on the server's pool
+  /// of waiting threads, not on an event loop.
+  bool waits = false;
 };
 
 class Router {

@@ -1,5 +1,8 @@
 #include "api/server.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "api/routes.h"
 #include "core/log.h"
 
@@ -39,7 +42,9 @@ Server::Server(const config::Config& config, bool with_scheduler) : config_(conf
   services_ = std::unique_ptr<Services>(
       new Services{config, *warehouse_, *tracker_, *engine_, *training_, metrics_, *served_});
   app_ = std::make_unique<App>(make_routes(*services_), config.api.keys, metrics_);
-  http_ = make_http_server({.threads = config.api.threads,
+  http_ = make_http_server({.io_threads = config.api.io_threads > 0 ? config.api.io_threads
+                                                               : static_cast<int>(std::max(2u, std::thread::hardware_concurrency())),
+                            .threads = config.api.threads,
                             .max_body_bytes = static_cast<std::size_t>(config.api.max_body_bytes),
                             .idle_seconds = config.api.idle_timeout_seconds,
                             .request_seconds = config.api.request_timeout_seconds,
@@ -63,6 +68,7 @@ Server::~Server() {
 
 void Server::run() {
   http_->serve({[this](const Request& q, Response& r) { app_->dispatch(q, r); },
+                [this](const Request& q) { return app_->waits(q); },
                 [this](int status, const Error& e, Response& r) { app_->reject(status, e, r); }});
 }
 

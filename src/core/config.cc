@@ -30,7 +30,7 @@ template <class F> void fields(ModelStoreConfig& c, F&& f) {
   f("store_dir", c.store_dir), f("versions_kept", c.versions_kept);
 }
 template <class F> void fields(ApiConfig& c, F&& f) {
-  f("host", c.host), f("port", c.port), f("threads", c.threads), f("max_connections", c.max_connections),
+  f("host", c.host), f("port", c.port), f("io_threads", c.io_threads), f("threads", c.threads), f("max_connections", c.max_connections),
       f("idle_timeout_seconds", c.idle_timeout_seconds),
       f("request_timeout_seconds", c.request_timeout_seconds), f("max_body_bytes", c.max_body_bytes),
       f("keys", c.keys);
@@ -310,6 +310,7 @@ std::vector<FieldError> Config::validate() const {
   c.require(!api.host.empty(), "api.host", "must not be empty");
   c.require(api.port >= 0 && api.port <= 65535, "api.port", "must be between 0 and 65535 (0 = any free port)");
   c.positive(api.threads, "api.threads");
+  c.non_negative(api.io_threads, "api.io_threads");
   c.positive(api.max_connections, "api.max_connections");
   c.positive(api.idle_timeout_seconds, "api.idle_timeout_seconds");
   c.positive(api.request_timeout_seconds, "api.request_timeout_seconds");

@@ -37,7 +37,8 @@ struct ModelStoreConfig {
 struct ApiConfig {
   std::string host = "127.0.0.1";
   int port = 8000;
-  int threads = 32;                  // server threads; only a running handler holds one (it may block)
+  int io_threads = 0;                // event loops: socket I/O and the handlers that compute; 0 = one per core (>= 2)
+  int threads = 64;                  // handlers that wait (a commit, a training) each hold one of these
   int max_connections = 10000;       // open connections beyond this are closed at once
   int idle_timeout_seconds = 5;      // to start a request and send its header
   int request_timeout_seconds = 30;  // to send a body, and to take a response

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -26,6 +27,7 @@ class RunningServer {
                         r.content_type = "text/plain";
                         r.body = q.path + ":" + q.body;
                       },
+                      {},
                       [](int status, const Error& e, Response& r) {
                         r.content_type = "text/plain";
                         r.body = "refused " + std::to_string(status) + " " + e.field();
@@ -174,6 +176,30 @@ TEST(HttpServerTest, ASlowHeaderIsCutOffAndBlocksNobody) {
   ASSERT_TRUE(other.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n"));
   EXPECT_EQ(body_of(other.read_response()), "/b:");
   EXPECT_TRUE(slow.closed_by_server());  // after the idle time-out, within the client's 10 s
+}
+
+TEST(HttpServerTest, AHandlerThatWaitsHoldsNoEventLoop) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  auto server = make_http_server({.io_threads = 1, .threads = 2});
+  const int port = server->bind("127.0.0.1", 0);
+  std::thread serving([&] {
+    server->serve({[&](const Request& q, Response& r) {
+                     if (q.path == "/wait") released.wait();
+                     r.body = q.path;
+                   },
+                   [](const Request& q) { return q.path == "/wait"; }, [](int, const Error&, Response&) {}});
+  });
+  testing::RawClient waiting(port);
+  ASSERT_TRUE(waiting.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n"));
+  testing::HttpClient other(port, std::chrono::seconds(5));
+  auto fast = other.get("/fast");  // the one event loop is free while /wait holds a waiting thread
+  release.set_value();
+  ASSERT_TRUE(fast);
+  EXPECT_EQ(fast->body, "/fast");
+  EXPECT_EQ(body_of(waiting.read_response()), "/wait");
+  server->stop();
+  serving.join();
 }
 
 TEST(HttpServerTest, ASecondServerOnABoundPortFailsClearly) {
