@@ -106,7 +106,9 @@ void App::dispatch(const Request& request, Response& response) const {
   std::string route_label = "unmatched";
   std::vector<Method> allowed;
   try {
-    auto match = router_.match(request.method, request.path);
+    auto match = request.route != nullptr
+                     ? Router::Match{.route = request.route, .allowed = {}, .params = request.path_params}
+                     : router_.match(request.method, request.path);
     allowed = std::move(match.allowed);
     if (match.route == nullptr && request.method == Method::kOptions && !allowed.empty()) {
       response = Response{
@@ -147,10 +149,15 @@ void App::dispatch(const Request& request, Response& response) const {
   metrics_.observe_request(std::string(method_name(request.method)), route_label, response.status, seconds);
 }
 
-bool App::waits(const Request& request) const {
+bool App::waits(Request& request) const {
   try {
-    const auto match = router_.match(request.method, request.path);
-    return match.route != nullptr && match.route->waits;
+    auto match = request.route != nullptr
+                     ? Router::Match{.route = request.route, .allowed = {}, .params = request.path_params}
+                     : router_.match(request.method, request.path);
+    if (match.route == nullptr) return false;  // dispatch() answers it
+    request.route = match.route;
+    request.path_params = std::move(match.params);
+    return match.route->waits;
   } catch (const Error&) {
     return false;  // dispatch() answers it
   }

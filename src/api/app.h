@@ -23,8 +23,9 @@ class App {
   App(std::vector<Route> routes, std::vector<std::string> api_keys, Metrics& metrics);
 
   void dispatch(const Request& request, Response& response) const;
-  /// Whether the request's route waits (Route::waits); false for an unknown route.
-  bool waits(const Request& request) const;
+  /// Routes the request (Request::route and path_params, which dispatch() then uses) and says whether its
+  /// route waits (Route::waits); false, and nothing routed, when no route matches.
+  bool waits(Request& request) const;
   /// A request the HTTP layer refused before routing (400, 413, 431), with the error naming the part.
   void reject(int status, const Error& error, Response& response) const;
   const Router& router() const { return router_; }

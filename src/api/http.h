@@ -10,6 +10,8 @@
 
 namespace mxn::api {
 
+struct Route;
+
 enum class Method { kGet, kPost, kPut, kDelete, kPatch, kHead, kOptions, kOther };
 std::string_view method_name(Method m);  // "GET", ...; kOther: "OTHER" (a method mxn serves on no route)
 
@@ -20,6 +22,7 @@ struct Request {
   std::map<std::string, std::string> headers{};    // names lower-cased
   std::multimap<std::string, std::string> query{}; // decoded query parameters
   std::map<std::string, std::string> path_params{};  // filled by the router, decoded: {user_id} -> value
+  const Route* route = nullptr;  // the route, once the App has matched it (path_params then filled too)
 
   /// The first value of query parameter `name`, if present.
   std::optional<std::string> query_param(const std::string& name) const;

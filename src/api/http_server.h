@@ -24,8 +24,8 @@ struct HttpServerOptions {
 struct HttpHandlers {
   std::function<void(const Request&, Response&)> dispatch;
   /// True when the request's handler waits on something else than the CPU: it runs on the waiting pool.
-  /// Absent: every handler runs on the event loops.
-  std::function<bool(const Request&)> waits;
+  /// It may route the request on the way (dispatch then need not). Absent: every handler runs on the loops.
+  std::function<bool(Request&)> waits;
   /// For requests the HTTP layer refused itself (400 unparsable, 413 too large, 431 header too large): fill
   /// in the response from the error, which names the part.
   std::function<void(int status, const Error& error, Response&)> reject;

@@ -68,7 +68,7 @@ Server::~Server() {
 
 void Server::run() {
   http_->serve({[this](const Request& q, Response& r) { app_->dispatch(q, r); },
-                [this](const Request& q) { return app_->waits(q); },
+                [this](Request& q) { return app_->waits(q); },
                 [this](int status, const Error& e, Response& r) { app_->reject(status, e, r); }});
 }
 

@@ -125,7 +125,7 @@ TEST(AppTest, RealServerRefusesLargeBodiesWith413AndErrorBody) {
   const int port = server->bind("127.0.0.1", 0);
   std::thread serving([&] {
     server->serve({[&](const Request& q, Response& r) { app.dispatch(q, r); },
-                   [&](const Request& q) { return app.waits(q); },
+                   [&](Request& q) { return app.waits(q); },
                    [&](int status, const Error& e, Response& r) { app.reject(status, e, r); }});
   });
   testing::HttpClient client(port);
