@@ -14,7 +14,7 @@ bool is_loopback(const std::string& host) {
 }
 }  // namespace
 
-Server::Server(const config::Config& config, bool with_scheduler) : config_(config) {
+Server::Server(const config::Config& config, bool with_scheduler) {
   warehouse_ = std::make_unique<warehouse::Warehouse>(config.warehouse);
   store_ = std::make_unique<engine::ModelStore>(config.models.store_dir, config.models.versions_kept);
   tracker_ = std::make_unique<tracking::BehaviorTracker>(*warehouse_, config.interactions, config.domains,

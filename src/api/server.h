@@ -27,7 +27,6 @@ class Server {
   Services& services() { return *services_; }
 
  private:
-  const config::Config& config_;
   std::unique_ptr<warehouse::Warehouse> warehouse_;
   std::unique_ptr<engine::ModelStore> store_;
   Metrics metrics_;

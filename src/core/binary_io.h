@@ -1,7 +1,8 @@
 #pragma once
 // Little-endian binary serialisation used by model files: fixed-size scalars, strings and vectors of
 // trivially copyable values, each vector/string prefixed by its length (uint64). A reader that runs out
-// of bytes or meets an implausible length throws Error{kCorrupt} naming what it was reading.
+// of bytes or meets a length longer than what is left of the stream throws Error{kCorrupt} naming what it
+// was reading, before it allocates anything for it.
 
 #include <cstdint>
 #include <istream>
@@ -46,7 +47,14 @@ class BinaryWriter {
 
 class BinaryReader {
  public:
-  explicit BinaryReader(std::istream& in) : in_(in) {}
+  explicit BinaryReader(std::istream& in) : in_(in) {
+    const auto here = in_.tellg();
+    if (here != std::streampos(-1) && in_.seekg(0, std::ios::end)) {
+      end_ = in_.tellg();
+      in_.seekg(here);
+    }
+    in_.clear();
+  }
 
   template <class T>
     requires std::is_trivially_copyable_v<T>
@@ -73,14 +81,23 @@ class BinaryReader {
     return v;
   }
   std::istream& stream() { return in_; }
+  /// Throws Error{kCorrupt} unless `count` elements of `element_size` bytes fit in what is left of the
+  /// stream (a stream that cannot tell: 64 GiB). For sizes read from the file, before allocating for them.
+  void expect_left(std::uint64_t count, std::size_t element_size, std::string_view what) {
+    std::uint64_t left = std::uint64_t{1} << 36;
+    if (const auto here = in_.tellg(); end_ != std::streampos(-1) && here != std::streampos(-1)) {
+      left = static_cast<std::uint64_t>(end_ - here);
+    }
+    if (count > left / element_size) {
+      throw Error(Code::kCorrupt, "length " + std::to_string(count) + " while reading " + std::string(what) +
+                                      ", but only " + std::to_string(left) + " bytes are left");
+    }
+  }
 
  private:
-  // A length is implausible when its bytes could not fit in what is left of a 64 GiB file.
   std::size_t read_length(std::string_view what, std::size_t element_size) {
     auto n = read<std::uint64_t>(what);
-    if (n > (std::uint64_t{1} << 36) / element_size) {
-      throw Error(Code::kCorrupt, "implausible length " + std::to_string(n) + " while reading " + std::string(what));
-    }
+    expect_left(n, element_size, what);
     return static_cast<std::size_t>(n);
   }
   void read_bytes(char* dst, std::size_t n, std::string_view what) {
@@ -90,6 +107,7 @@ class BinaryReader {
     }
   }
   std::istream& in_;
+  std::streampos end_ = std::streampos(-1);  // the stream's end, when it can tell
 };
 
 }  // namespace mxn

@@ -307,10 +307,13 @@ warehouse::CatalogItem make_item(const std::string& domain, int index, const Pla
   nlohmann::json meta = nlohmann::json::object();
   if (domain == "movies") {
     int year = 1960 + static_cast<int>(rng() % 65);
-    item.title = "The " + title_case_words(rng, g, 1) + " " + title_case_words(rng, g, 1) + " (" +
-                 std::to_string(year) + ")";
-    item.description = "A story of " + std::string(pick(rng, g.phrases)) +
-                       (g2 ? ", and " + std::string(pick(rng, g2->phrases)) : std::string()) + ".";
+    // One draw per statement: operands of + are evaluated in an order each compiler picks. This order keeps
+    // the data GCC generated before.
+    const std::string second_word = title_case_words(rng, g, 1);
+    const std::string first_word = title_case_words(rng, g, 1);
+    item.title = "The " + first_word + " " + second_word + " (" + std::to_string(year) + ")";
+    const std::string also = g2 ? ", and " + std::string(pick(rng, g2->phrases)) : std::string();
+    item.description = "A story of " + std::string(pick(rng, g.phrases)) + also + ".";
     meta["year"] = year;
     meta["genres"] = item.tags;
   } else if (domain == "music") {

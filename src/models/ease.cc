@@ -201,6 +201,7 @@ void Ease::load(ModelReader& in) {
   if (!problems.empty())
     throw Error(Code::kCorrupt, "model file holds invalid params: " + std::string(Error(problems).what()));
   const auto n_items = b.read<std::int32_t>("ease n_items");
+  if (n_items < 0) throw Error(Code::kCorrupt, "ease: negative n_items");
   auto active = b.read_vector<ItemIndex>("ease active items");
   auto weights = b.read_vector<float>("ease weights");
   in.end();

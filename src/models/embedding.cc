@@ -51,7 +51,8 @@ std::string Embedding::params_text() const {
 
 void Embedding::set_content(std::shared_ptr<const text::TextEncoder> encoder, text::EmbeddingMatrix vectors) {
   MXN_CHECK(encoder != nullptr, "set_content needs an encoder");
-  if (vectors.cols != encoder->dim() || vectors.data.size() != vectors.rows * vectors.cols) {
+  if (vectors.cols == 0 || vectors.cols != encoder->dim() || vectors.data.size() % vectors.cols != 0 ||
+      vectors.rows != vectors.data.size() / vectors.cols) {
     throw Error(Code::kInvalidArgument,
                 "vectors are " + std::to_string(vectors.cols) + " wide, the encoder gives " +
                     std::to_string(encoder->dim()),
@@ -242,7 +243,8 @@ void Embedding::load(ModelReader& in) {
   vectors.rows = b.read<std::uint64_t>("embedding rows");
   vectors.cols = b.read<std::uint64_t>("embedding cols");
   vectors.data = b.read_vector<float>("embedding vectors");
-  if (vectors.cols != encoder->dim() || vectors.data.size() != vectors.rows * vectors.cols) {
+  if (vectors.cols == 0 || vectors.cols != encoder->dim() || vectors.data.size() % vectors.cols != 0 ||
+      vectors.rows != vectors.data.size() / vectors.cols) {
     throw Error(Code::kCorrupt, "embedding vectors do not match their shape or the encoder's dimension");
   }
   auto index = load_vector_index(b, vectors.data, vectors.cols, VectorIndexOptions::from_params(p));

@@ -79,11 +79,11 @@ void write_factors(BinaryWriter& out, const FactorMatrix& m) {
 FactorMatrix read_factors(BinaryReader& in, std::string_view what, Eigen::Index rows, Eigen::Index cols) {
   const auto r = in.read<std::int64_t>(what);
   const auto c = in.read<std::int64_t>(what);
-  if (r < 0 || c < 0 || (rows >= 0 && r != rows) || (cols >= 0 && c != cols) ||
-      (c > 0 && r > (std::int64_t{1} << 34) / c)) {
+  if (r < 0 || c < 0 || (rows >= 0 && r != rows) || (cols >= 0 && c != cols)) {
     throw Error(Code::kCorrupt, "unexpected shape " + std::to_string(r) + " x " + std::to_string(c) + " of " +
                                     std::string(what));
   }
+  if (c > 0) in.expect_left(static_cast<std::uint64_t>(r), static_cast<std::size_t>(c) * sizeof(float), what);
   FactorMatrix m(r, c);
   in.stream().read(reinterpret_cast<char*>(m.data()), static_cast<std::streamsize>(m.size() * sizeof(float)));
   if (in.stream().gcount() != static_cast<std::streamsize>(m.size() * sizeof(float))) {

@@ -29,7 +29,7 @@ std::int32_t quantize(float x) { return static_cast<std::int32_t>(std::clamp(std
 namespace detail {
 
 void panel_dot(const std::uint8_t* user, const std::int8_t* panel, std::size_t groups, std::int32_t* acc,
-               bool portable) {
+               [[maybe_unused]] bool portable) {
 #if defined(__AVX512F__) && defined(__AVX512VNNI__)
   if (!portable) {
     auto word = [&](std::size_t g) {

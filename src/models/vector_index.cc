@@ -1,11 +1,6 @@
 #include "models/vector_index.h"
 
-// GCC 12 reports a false -Wmaybe-uninitialized inside its AVX-512 intrinsics when Eigen's GEMM packing is
-// inlined (GCC bug 105593); silenced for these headers only.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <Eigen/Core>
-#pragma GCC diagnostic pop
+#include "text/eigen.h"
 // hnswlib defines non-inline functions in its headers: this must stay the only file that includes it.
 #include <hnswlib/hnswlib.h>
 

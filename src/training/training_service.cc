@@ -181,12 +181,17 @@ std::optional<std::string> TrainingService::run_schedule_once() {
   if (!due.empty()) queued = submit(due, "schedule");
   const double tune_hours = config_.training.tune_every_hours;
   std::int64_t last_tune;
+  bool first_look = false;
   {
     std::lock_guard lock(mutex_);
-    if (last_tune_us_ == 0) last_tune_us_ = now_us();
+    if (last_tune_us_ == 0) {
+      last_tune_us_ = now_us();  // the interval counts from here
+      first_look = true;
+    }
     last_tune = last_tune_us_;
   }
-  if (tune_hours > 0 && now_us() - last_tune >= static_cast<std::int64_t>(tune_hours * 3600.0 * 1e6)) {
+  if (tune_hours > 0 && !first_look &&
+      now_us() - last_tune >= static_cast<std::int64_t>(tune_hours * 3600.0 * 1e6)) {
     std::vector<std::string> tunable;
     for (const auto& [name, d] : config_.domains) {
       if (d.enabled && warehouse_.count_interactions_since(name, 0) >= config_.training.min_samples) {

@@ -87,6 +87,23 @@ TEST(ModelIoTest, TruncatedFileIsCorrupt) {
   }
 }
 
+TEST(ModelIoTest, ALengthBeyondTheFileIsCorruptBeforeAnythingIsAllocated) {
+  // A damaged length field of 16 GiB in a 20-byte stream (found by fuzz/model_file.cc: it was allocated).
+  std::ostringstream out;
+  BinaryWriter w(out);
+  w.write<std::uint64_t>(std::uint64_t{1} << 34);
+  w.write<std::uint64_t>(7);
+  std::istringstream in(out.str() + "abcd");
+  BinaryReader r(in);
+  try {
+    r.read_string("the type name");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Code::kCorrupt);
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("only 12 bytes are left"));
+  }
+}
+
 TEST(ModelIoTest, UnknownTypeIsCorrupt) {
   EXPECT_EQ(load_error(saved_popularity(1), 1, "svd++").code(), Code::kCorrupt);
 }
