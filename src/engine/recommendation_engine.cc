@@ -9,7 +9,9 @@
 #include "core/time.h"
 #include "core/utf8.h"
 #include "data/row_buffer.h"
+#include "data/snapshot.h"
 #include "engine/domain_settings.h"
+#include "models/registry.h"
 #include "warehouse/warehouse.h"
 
 namespace mxn::engine {
@@ -47,7 +49,9 @@ std::shared_ptr<const ModelSet> RecommendationEngine::models(const std::string& 
 }
 
 void RecommendationEngine::start() {
-  for (auto& [name, s] : domains_) {
+  for (auto& slot : domains_) {
+    const std::string& name = slot.first;
+    DomainState* s = slot.second.get();  // not a structured binding: the lambda below captures it
     catalog_.load(warehouse_, name);
     for (const auto& entry : catalog_.all(name)) s->live.item_index(entry->item_id);
     std::vector<warehouse::InteractionRecord> batch;
@@ -81,7 +85,24 @@ void RecommendationEngine::publish(const std::string& domain) {
     add_served_model(*set, s.live, std::string(name), std::move(loaded->model), std::move(loaded->items),
                      std::move(loaded->meta));
   }
+  if (!set->models.contains("popularity")) add_popularity_from_warehouse(*set, s.live, domain);
   s.models.store(std::move(set));
+}
+
+void RecommendationEngine::add_popularity_from_warehouse(ModelSet& set, LiveIndex& live,
+                                                         const std::string& domain) const {
+  const config::DomainConfig& d = config_.domain(domain);
+  data::DomainSnapshot snap = data::snapshot_domain(warehouse_, domain, d.ratings, 1);
+  auto model = models::make_recommender("popularity", d.models, "domains." + domain + ".models");
+  model->fit(snap.matrix, {.threads = 1});
+  if (!model->unfit_reason().empty()) return;  // no interactions yet: nothing to rank by
+  log::warn("engine.popularity_from_warehouse", "domain", domain, "interactions", snap.n_interactions,
+            "why", "no stored popularity model loads (never trained, or every version damaged)");
+  add_served_model(set, live, "popularity", std::move(model), std::move(snap.items),
+                   {.domain = domain, .model = "popularity", .type_name = "popularity",
+                    .n_users = static_cast<std::int64_t>(snap.users.size()),
+                    .n_items = static_cast<std::int64_t>(snap.items.size()), .n_interactions = snap.n_interactions,
+                    .data_fingerprint = snap.fingerprint, .created_at_us = now_us()});
 }
 
 void RecommendationEngine::observe(std::span<const warehouse::InteractionRecord> rows) {

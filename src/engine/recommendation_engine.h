@@ -76,6 +76,9 @@ class RecommendationEngine {
   /// every enabled domain (never trains).
   void start();
   /// Loads the newest valid version of each model of `domain` from the store and swaps it in atomically.
+  /// When no popularity model loads (never trained, or every stored version damaged) but the domain has
+  /// interactions, popularity is computed from the warehouse instead (version 0), so that lists never go
+  /// empty while there is data.
   void publish(const std::string& domain);
   /// The tracker's commit observer: committed rows update the live indexes.
   void observe(std::span<const warehouse::InteractionRecord> rows);
@@ -96,6 +99,7 @@ class RecommendationEngine {
   bool started() const { return started_.load(); }
 
  private:
+  void add_popularity_from_warehouse(ModelSet& set, LiveIndex& live, const std::string& domain) const;
   struct DomainState {
     explicit DomainState(RatingScale ratings) : live(ratings) {}
     LiveIndex live;

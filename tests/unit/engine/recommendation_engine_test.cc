@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "../training/seeded_warehouse.h"
@@ -224,6 +226,29 @@ TEST_F(RecommendationEngineTest, ARestartServesTheSameListsWithoutTraining) {
     EXPECT_EQ(first.items[i].item_id, second.items[i].item_id);
     EXPECT_DOUBLE_EQ(first.items[i].score, second.items[i].score);
   }
+}
+
+TEST_F(RecommendationEngineTest, WhenNoStoredModelLoadsPopularityComesFromTheWarehouse) {
+  // Every stored version of every movies model damaged (a disk fault, a bad copy): none loads.
+  for (const auto& file : std::filesystem::recursive_directory_iterator(seeded.config.models.store_dir)) {
+    if (file.path().filename() == "model.bin" && file.path().string().find("/movies/") != std::string::npos) {
+      std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << "damaged";
+    }
+  }
+  RecommendationEngine restarted(*seeded.warehouse, store, seeded.config);
+  restarted.start();
+  const auto set = restarted.models("movies");
+  ASSERT_EQ(set->models.size(), 1u);
+  EXPECT_EQ(set->models.at("popularity").meta.version, 0) << "computed, not stored";
+  for (const std::string user : {"user3", "someone-new"}) {
+    auto recs = restarted.recommend({.user_id = user, .domain = "movies", .top_k = 10});
+    EXPECT_EQ(recs.items.size(), 10u) << user;
+    EXPECT_EQ(recs.models_used, std::vector<std::string>{"popularity"}) << user;
+  }
+  // It ranks as the stored popularity model did: the same items first for a new user.
+  auto stored = engine.recommend({.user_id = "someone-new", .domain = "movies", .top_k = 5});
+  auto computed = restarted.recommend({.user_id = "someone-new", .domain = "movies", .top_k = 5});
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(stored.items[i].item_id, computed.items[i].item_id) << i;
 }
 
 }  // namespace
