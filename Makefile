@@ -6,7 +6,7 @@ ifeq ($(CI),true)
   CMAKE_ARGS += -DMXN_WERROR=ON
 endif
 
-.PHONY: setup build run test bench asan clean
+.PHONY: setup build run test bench asan fuzz sanitized tsan clean
 
 setup:
 	@scripts/setup
@@ -26,10 +26,29 @@ bench: setup
 	@cmake --build $(BUILD)-bench -j $(JOBS)
 	@scripts/bench $(BUILD)-bench
 
-asan: setup
-	@cmake -S . -B $(BUILD)-asan -DMXN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_ARGS) >/dev/null
+# One clang build for both: AddressSanitizer + UndefinedBehaviorSanitizer, and libFuzzer coverage.
+sanitized: setup
+	@cmake -S . -B $(BUILD)-asan -DCMAKE_CXX_COMPILER=clang++-14 -DMXN_SANITIZE=address,undefined -DMXN_FUZZ=ON \
+	  -DCMAKE_BUILD_TYPE=Debug $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(BUILD)-asan -j $(JOBS)
+
+asan: sanitized
 	@cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS) -LE 'slow|e2e'
 
+# ThreadSanitizer over the tests that run threads against each other: the HTTP server, the real server under
+# load, group commit, the training service, publishing while serving. DuckDB and OpenMP are not instrumented:
+# accesses inside them are not checked (ignore_noninstrumented_modules), and training uses one thread.
+TSAN_TESTS := mxn_api_tests mxn_integration_tests mxn_tracking_tests mxn_training_tests mxn_engine_tests
+tsan: setup
+	@cmake -S . -B $(BUILD)-tsan -DCMAKE_CXX_COMPILER=clang++-14 -DMXN_SANITIZE=thread -DCMAKE_BUILD_TYPE=Debug \
+	  $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(BUILD)-tsan -j $(JOBS) --target $(TSAN_TESTS)
+	@cd $(BUILD)-tsan && OMP_NUM_THREADS=1 TSAN_OPTIONS='halt_on_error=1 ignore_noninstrumented_modules=1' \
+	  ctest --output-on-failure -j $(JOBS) -R '^(api|integration|tracking|training|engine)\.' -LE slow
+
+FUZZ_SECONDS ?= 60
+fuzz: sanitized
+	@scripts/fuzz $(BUILD)-asan $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan
+	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan $(BUILD)-tsan

@@ -1,14 +1,16 @@
 #pragma once
 // A plain TCP client for tests, for what an HTTP client library will not send (pipelined, slow, malformed
 // or oversized requests). Every wait gives up after 10 s, so a missing answer fails a test instead of hanging
-// it.
+// it. A signal (libFuzzer's timer) interrupts no call: each resumes.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <string>
 #include <utility>
 
@@ -22,6 +24,15 @@ class RawClient {
     addr.sin_port = htons(static_cast<uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     connected_ = ::connect(sock_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    if (!connected_ && errno == EINTR) {  // the connection goes on: wait for its outcome
+      pollfd p{.fd = sock_, .events = POLLOUT, .revents = 0};
+      int error = 0;
+      socklen_t length = sizeof error;
+      while (::poll(&p, 1, 10000) < 0 && errno == EINTR) {
+      }
+      connected_ = (p.revents & POLLOUT) && ::getsockopt(sock_, SOL_SOCKET, SO_ERROR, &error, &length) == 0 &&
+                   error == 0;
+    }
     timeval tv{.tv_sec = 10, .tv_usec = 0};
     ::setsockopt(sock_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     ::setsockopt(sock_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
@@ -33,8 +44,16 @@ class RawClient {
   bool connected() const { return connected_; }
   /// False once the server has closed the connection or stopped reading it.
   bool send(const std::string& data) {
-    return ::send(sock_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size());
+    for (std::size_t sent = 0; sent < data.size();) {
+      const ssize_t n = ::send(sock_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      sent += static_cast<std::size_t>(n);
+    }
+    return true;
   }
+  /// Sends no more (the server reads end of stream); reading goes on.
+  void half_close() { ::shutdown(sock_, SHUT_WR); }
   /// Reads until `text` has arrived; returns everything read up to and including it ("" on timeout or close).
   std::string read_through(const std::string& text) {
     for (;;) {
@@ -71,7 +90,9 @@ class RawClient {
  private:
   bool receive() {
     char chunk[4096];
-    ssize_t n = ::recv(sock_, chunk, sizeof(chunk), 0);
+    ssize_t n;
+    while ((n = ::recv(sock_, chunk, sizeof(chunk), 0)) < 0 && errno == EINTR) {
+    }
     if (n <= 0) return false;
     buffer_.append(chunk, static_cast<std::size_t>(n));
     return true;

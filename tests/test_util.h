@@ -8,6 +8,17 @@
 
 namespace mxn::testing {
 
+/// True in a sanitizer build (make asan, make tsan): AddressSanitizer's quarantine keeps freed memory
+/// resident and instrumented code runs many times slower, so bounds on memory and latency are checked in the
+/// other builds only.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+inline constexpr bool kSanitized = __has_feature(address_sanitizer) || __has_feature(thread_sanitizer);
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 /// A fresh directory under the system temp dir, removed with everything in it when this goes out of scope.
 class TempDir {
  public:

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -116,7 +117,9 @@ TEST_F(HostileClientTest, AChunkedBodyOverTheLimitIs413WithMemoryBounded) {
   EXPECT_THAT(response, HasSubstr("413"));
   EXPECT_THAT(response, HasSubstr("too_large"));
   EXPECT_LT(sent, 100);
-  EXPECT_LT(resident_bytes(), before + (64u << 20)) << "the body was buffered beyond the limit";
+  if (!testing::kSanitized) {
+    EXPECT_LT(resident_bytes(), before + (64u << 20)) << "the body was buffered beyond the limit";
+  }
   expect_up();
 }
 
@@ -142,7 +145,9 @@ TEST_F(HostileClientTest, IdleAndSlowlorisConnectionsBlockNobody) {
     ASSERT_TRUE(health && recs);
     EXPECT_EQ(health->status, 200);
     EXPECT_EQ(recs->status, 200);
-    EXPECT_LT(took, std::chrono::milliseconds(200)) << "two requests, each within 100 ms";
+    if (!testing::kSanitized) {
+      EXPECT_LT(took, std::chrono::milliseconds(200)) << "two requests, each within 100 ms";
+    }
   }
 }
 
@@ -331,6 +336,30 @@ TEST_F(HostileClientTest, SmallRoughEdges) {
   ASSERT_TRUE(put);
   EXPECT_EQ(put->status, 405);
   EXPECT_EQ(put->header("allow"), "POST");
+}
+
+// 13 (continued): every stored version of a domain damaged gave empty lists; now popularity comes from the
+// warehouse.
+TEST_F(HostileClientTest, WhenEveryStoredModelIsDamagedListsComeFromPopularity) {
+  namespace fs = std::filesystem;
+  testing::TempDir store;
+  fs::copy(seeded_->config.models.store_dir, store.path(), fs::copy_options::recursive);
+  for (const auto& file : fs::recursive_directory_iterator(store.path() / "movies")) {
+    if (file.path().filename() == "model.bin") std::ofstream(file.path(), std::ios::trunc) << "damaged";
+  }
+  config::Config c = seeded_->config;
+  c.models.store_dir = store.path().string();
+  Server damaged(c, false);
+  std::thread serving([&] { damaged.run(); });
+  testing::HttpClient other(damaged.port(), std::chrono::seconds(30));
+  auto res = other.post("/recommendations", R"({"user_id":"user3","domain":"movies","top_k":5})");
+  damaged.stop();
+  serving.join();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  const auto body = json::parse(res->body);
+  EXPECT_EQ(body["items"].size(), 5u);
+  EXPECT_EQ(body["models_used"], json::array({"popularity"}));
 }
 
 }  // namespace
