@@ -1,5 +1,5 @@
-// Fuzz target: one request to a real server's App (every route of the API, the shipped config, a small
-// seeded and trained warehouse). Input: a first line "METHOD /target?query", then the JSON body; sent as
+// Fuzz target: one request to a real mxn's App (api::Runtime: every route of the API, the shipped config, a
+// small seeded and trained warehouse). Input: a first line "METHOD /target?query", then the JSON body; sent as
 // application/json. Promise: no request gets a 5xx — bad input is a 4xx naming its field — and nothing
 // crashes or trips a sanitizer.
 
@@ -24,23 +24,18 @@ using namespace mxn::api;
 
 config::Config shipped_config() {
   config::Config c = config::load(MXN_SOURCE_DIR "/config/config.yaml");
-  c.api.host = "127.0.0.1";
-  c.api.port = 0;
   return c;
 }
 
 struct Running {
   testing::SeededWarehouse seeded{testing::small_seed(50, 60, 3000, {"movies", "music", "tasks", "notes"}),
                                   shipped_config()};
-  std::unique_ptr<Server> server;
-  std::unique_ptr<App> app;
+  std::unique_ptr<Runtime> runtime;
 
   Running() {
     engine::ModelStore store(seeded.config.models.store_dir, 3);
     training::TrainingPipeline(*seeded.warehouse, store, seeded.config).run("movies");
-    server = std::make_unique<Server>(seeded.config, false);
-    app = std::make_unique<App>(make_routes(server->services()), seeded.config.api.keys,
-                                server->services().metrics);
+    runtime = std::make_unique<Runtime>(seeded.config, false);
   }
 };
 
@@ -80,8 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.headers["content-type"] = "application/json";
   if (line_end != std::string_view::npos) request.body = input.substr(line_end + 1);
   Response response;
-  r.app->waits(request);
-  r.app->dispatch(request, response);
+  r.runtime->app().waits(request);
+  r.runtime->app().dispatch(request, response);
   if (response.status >= 500) {
     std::fprintf(stderr, "fuzz_routes: %d for %.*s\n%s\n", response.status, static_cast<int>(line.size()),
                  line.data(), response.body.c_str());

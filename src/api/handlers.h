@@ -14,6 +14,10 @@ nlohmann::json item_json(engine::RecommendedItem item);
 Response post_interaction(Services& s, const Request& r);
 Response post_interactions_bulk(Services& s, const Request& r);
 // recommendation_handlers.cc
+/// The engine's list for `request`, recorded in the served-list log, and when it was served (epoch us): what
+/// POST /recommendations answers, and what the Python module's recommend() returns.
+std::pair<engine::Recommendations, std::int64_t> recommend_and_log(Services& s,
+                                                                   const engine::RecommendRequest& request);
 Response post_recommendations(Services& s, const Request& r);
 // item_handlers.cc
 Response put_item(Services& s, const Request& r);

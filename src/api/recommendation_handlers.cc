@@ -19,6 +19,21 @@ nlohmann::json item_json(engine::RecommendedItem item) {
   return j;
 }
 
+std::pair<engine::Recommendations, std::int64_t> recommend_and_log(Services& s,
+                                                                   const engine::RecommendRequest& request) {
+  auto recs = s.engine.recommend(request);
+  const std::int64_t now = now_us();
+  nlohmann::json served = nlohmann::json::array();  // the record keeps what was served, in order, and its score
+  for (const auto& item : recs.items) {
+    nlohmann::json& record = served.emplace_back(nlohmann::json::object());
+    record["item_id"] = item.item_id;
+    record["score"] = item.score;
+  }
+  s.served.record({.user_id = recs.user_id, .domain = recs.domain, .generated_at_us = now,
+                   .model_types = recs.models_used, .items = served.dump()});
+  return {std::move(recs), now};
+}
+
 Response post_recommendations(Services& s, const Request& r) {
   const auto body = parse_object(r);
   std::vector<FieldError> problems;
@@ -32,18 +47,9 @@ Response post_recommendations(Services& s, const Request& r) {
   request.query_text = f.optional_string("query_text", kQueryBytes).value_or("");
   throw_if_any(problems);
 
-  auto recs = s.engine.recommend(request);
-  const std::int64_t now = now_us();
+  auto [recs, now] = recommend_and_log(s, request);
   nlohmann::json items = nlohmann::json::array();
-  nlohmann::json served = nlohmann::json::array();  // the record keeps what was served, in order, and its score
-  for (auto& item : recs.items) {
-    nlohmann::json& record = served.emplace_back(nlohmann::json::object());
-    record["item_id"] = item.item_id;
-    record["score"] = item.score;
-    items.push_back(item_json(std::move(item)));
-  }
-  s.served.record({.user_id = recs.user_id, .domain = recs.domain, .generated_at_us = now,
-                   .model_types = recs.models_used, .items = served.dump()});
+  for (auto& item : recs.items) items.push_back(item_json(std::move(item)));
   nlohmann::json out = nlohmann::json::object();
   out["user_id"] = recs.user_id;
   out["domain"] = recs.domain;

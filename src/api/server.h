@@ -1,21 +1,18 @@
 #pragma once
-// Server: a running mxn — warehouse, tracker, engine, training service with its scheduler, served-list log,
-// metrics, and the HTTP API over them. `mxn serve` and the integration tests build one.
+// Server: a running mxn (api::Runtime) with the HTTP API in front of it. `mxn serve` and the integration
+// tests build one.
 
 #include <memory>
 
-#include "api/app.h"
 #include "api/http_server.h"
-#include "api/services.h"
-#include "engine/model_store.h"
-#include "training/training_pipeline.h"
+#include "api/runtime.h"
 
 namespace mxn::api {
 
 class Server {
  public:
-  /// Opens the warehouse, loads the stored models (never trains) and binds config.api.host:port (0 = any free
-  /// port). Errors: the warehouse's (file locked, ...) or Error{kUnavailable} when the port cannot be bound.
+  /// Opens the runtime (warehouse, stored models; never trains) and binds config.api.host:port (0 = any free
+  /// port). Errors: the runtime's (file locked, ...) or Error{kUnavailable} when the port cannot be bound.
   Server(const config::Config& config, bool with_scheduler);
   ~Server();
 
@@ -24,19 +21,10 @@ class Server {
   void run();
   /// Safe from any thread.
   void stop();
-  Services& services() { return *services_; }
+  Services& services() { return runtime_.services(); }
 
  private:
-  std::unique_ptr<warehouse::Warehouse> warehouse_;
-  std::unique_ptr<engine::ModelStore> store_;
-  Metrics metrics_;
-  std::unique_ptr<tracking::BehaviorTracker> tracker_;
-  std::unique_ptr<engine::RecommendationEngine> engine_;
-  std::unique_ptr<training::TrainingPipeline> pipeline_;
-  std::unique_ptr<training::TrainingService> training_;
-  std::unique_ptr<ServedLog> served_;
-  std::unique_ptr<Services> services_;
-  std::unique_ptr<App> app_;
+  Runtime runtime_;
   std::unique_ptr<HttpServer> http_;
   int port_ = 0;
 };

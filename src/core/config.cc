@@ -455,7 +455,9 @@ std::vector<std::string> apply_tuned(const Config& config, const std::string& na
   return applied;
 }
 
-Config load(const std::string& path) {
+Config load(const std::string& path) { return load(path, process_env()); }
+
+Config load(const std::string& path, const std::vector<std::string>& env) {
   std::string text;
   if (!path.empty()) {
     std::ifstream in(path);
@@ -464,7 +466,7 @@ Config load(const std::string& path) {
     ss << in.rdbuf();
     text = ss.str();
   }
-  return parse(text, path.empty() ? "defaults" : path, process_env());
+  return parse(text, path.empty() ? "defaults" : path, env);
 }
 
 Config load_from_string(const std::string& yaml, const std::vector<std::string>& env) {

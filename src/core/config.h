@@ -174,6 +174,8 @@ nlohmann::json value_at(const DomainConfig& domain, const std::string& key);
 /// Defaults, then the YAML file at `path` (empty: none), then the environment; throws Error listing every
 /// problem (unknown keys, wrong types, failed validation).
 Config load(const std::string& path);
+/// The same with `env` ("NAME=value" entries) as the environment (the Python module passes its overrides so).
+Config load(const std::string& path, const std::vector<std::string>& env);
 /// The same from YAML text (for tests), with `env` as the environment ("NAME=value" entries).
 Config load_from_string(const std::string& yaml, const std::vector<std::string>& env);
 

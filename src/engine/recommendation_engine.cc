@@ -96,8 +96,13 @@ void RecommendationEngine::add_popularity_from_warehouse(ModelSet& set, LiveInde
   auto model = models::make_recommender("popularity", d.models, "domains." + domain + ".models");
   model->fit(snap.matrix, {.threads = 1});
   if (!model->unfit_reason().empty()) return;  // no interactions yet: nothing to rank by
-  log::warn("engine.popularity_from_warehouse", "domain", domain, "interactions", snap.n_interactions,
-            "why", "no stored popularity model loads (never trained, or every version damaged)");
+  if (store_.versions(domain, "popularity").empty()) {
+    log::info("engine.popularity_from_warehouse", "domain", domain, "interactions", snap.n_interactions, "why",
+              "never trained");
+  } else {
+    log::warn("engine.popularity_from_warehouse", "domain", domain, "interactions", snap.n_interactions, "why",
+              "no stored version loads: every one is damaged");
+  }
   add_served_model(set, live, "popularity", std::move(model), std::move(snap.items),
                    {.domain = domain, .model = "popularity", .type_name = "popularity",
                     .n_users = static_cast<std::int64_t>(snap.users.size()),

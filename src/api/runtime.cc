@@ -1,0 +1,46 @@
+#include "api/runtime.h"
+
+#include "api/routes.h"
+#include "core/log.h"
+
+namespace mxn::api {
+
+Runtime::Runtime(const config::Config& config, bool with_scheduler) {
+  warehouse_ = std::make_unique<warehouse::Warehouse>(config.warehouse);
+  store_ = std::make_unique<engine::ModelStore>(config.models.store_dir, config.models.versions_kept);
+  tracker_ = std::make_unique<tracking::BehaviorTracker>(*warehouse_, config.interactions, config.domains,
+                                                         config.warehouse);
+  engine_ = std::make_unique<engine::RecommendationEngine>(*warehouse_, *store_, config);
+  engine_->start();
+  tracker_->set_commit_observer(
+      [this](std::span<const warehouse::InteractionRecord> rows) { engine_->observe(rows); });
+  for (const auto& [domain, d] : config.domains) {
+    if (!d.enabled) continue;
+    for (const auto& [model, served] : engine_->models(domain)->models) {
+      metrics_.set_model_version(domain, model, served.meta.version);
+    }
+  }
+  pipeline_ = std::make_unique<training::TrainingPipeline>(*warehouse_, *store_, config);
+  training_ = std::make_unique<training::TrainingService>(
+      *pipeline_, *warehouse_, config, [this](const training::TrainingSummary& summary) {
+        engine_->publish(summary.domain);
+        for (const auto& [model, served] : engine_->models(summary.domain)->models) {
+          metrics_.set_model_version(summary.domain, model, served.meta.version);
+        }
+        metrics_.observe_training(summary.domain, summary.status, summary.seconds);
+      });
+  if (with_scheduler) training_->start_scheduler();
+  served_ = std::make_unique<ServedLog>(*warehouse_, metrics_, config.warehouse.served_retention_days);
+  services_ = std::unique_ptr<Services>(
+      new Services{config, *warehouse_, *tracker_, *engine_, *training_, metrics_, *served_});
+  app_ = std::make_unique<App>(make_routes(*services_), config.api.keys, metrics_);
+}
+
+Runtime::~Runtime() {
+  // The parts that run threads first, then the rest in reverse order of construction.
+  served_.reset();
+  training_.reset();
+  tracker_->set_commit_observer({});
+}
+
+}  // namespace mxn::api
