@@ -1,9 +1,11 @@
 // CPU per recommendation inside the engine, without HTTP: RecommendationEngine::recommend for random users
 // of one domain, top 10, for each model alone and for the blend the domain serves by default (its enabled
-// models at their configured weights); p50_us and p99_us are the wall-time percentiles of single calls. It
-// opens the warehouse and the model store that the configuration names (config/config.yaml when it exists,
-// then MXN_* variables), so it needs a seeded and trained warehouse that no server holds; bench/api_bench.sh
-// runs it on its own.
+// models at their configured weights); p50_us and p99_us are the wall-time percentiles of single calls.
+// BM_RecommendAndLog is the call behind POST /recommendations and Python's engine.recommend (the list, and
+// the record of what was served); bench/python_bench.sh compares it with the same calls from Python. It
+// runs mxn as the server and the Python module do (api::Runtime) over the warehouse and model store that the
+// configuration names (config/config.yaml when it exists, then MXN_* variables), so it needs a seeded and
+// trained warehouse that no server holds; bench/api_bench.sh runs it on its own.
 //
 //   MXN_WAREHOUSE_PATH=... MXN_MODELS_STORE_DIR=... build-bench/bench/engine_bench
 //   Environment: MXN_BENCH_USERS (10000), MXN_BENCH_DOMAIN (movies).
@@ -14,39 +16,24 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "api/handlers.h"
+#include "api/runtime.h"
 #include "core/config.h"
 #include "core/log.h"
-#include "engine/model_store.h"
-#include "engine/recommendation_engine.h"
-#include "warehouse/warehouse.h"
 
 namespace {
 
-struct Served {
-  mxn::config::Config config;
-  std::unique_ptr<mxn::warehouse::Warehouse> warehouse;
-  std::unique_ptr<mxn::engine::ModelStore> store;
-  std::unique_ptr<mxn::engine::RecommendationEngine> engine;
-};
-
-Served& served() {
-  static Served s = [] {
-    Served out;
-    const std::string path = std::filesystem::exists("config/config.yaml") ? "config/config.yaml" : "";
-    out.config = mxn::config::load(path);
+mxn::api::Services& services() {
+  static const mxn::config::Config config = [] {
     mxn::log::set_level("warn");
-    out.warehouse = std::make_unique<mxn::warehouse::Warehouse>(out.config.warehouse);
-    out.store = std::make_unique<mxn::engine::ModelStore>(out.config.models.store_dir, out.config.models.versions_kept);
-    out.engine = std::make_unique<mxn::engine::RecommendationEngine>(*out.warehouse, *out.store, out.config);
-    out.engine->start();
-    return out;
+    return mxn::config::load(std::filesystem::exists("config/config.yaml") ? "config/config.yaml" : "");
   }();
-  return s;
+  static mxn::api::Runtime runtime(config, /*with_scheduler=*/false);
+  return runtime.services();
 }
 
 int env_int(const char* name, int fallback) {
@@ -54,8 +41,9 @@ int env_int(const char* name, int fallback) {
   return v ? std::atoi(v) : fallback;
 }
 
-void BM_Recommend(benchmark::State& state, std::vector<std::string> models) {
-  auto& engine = *served().engine;
+/// `call(request)` for random users, top 10, of `models`, with the list's length and p50/p99 as counters.
+template <typename Call>
+void measure(benchmark::State& state, std::vector<std::string> models, const Call& call) {
   const int users = env_int("MXN_BENCH_USERS", 10000);
   const char* domain = std::getenv("MXN_BENCH_DOMAIN");
   std::mt19937 rng(42);
@@ -69,7 +57,7 @@ void BM_Recommend(benchmark::State& state, std::vector<std::string> models) {
   for (auto _ : state) {
     request.user_id = "user" + std::to_string(pick(rng));
     const auto start = std::chrono::steady_clock::now();
-    items += engine.recommend(request).items.size();
+    items += call(request).items.size();
     micros.push_back(
         std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
   }
@@ -82,12 +70,28 @@ void BM_Recommend(benchmark::State& state, std::vector<std::string> models) {
   state.counters["p99_us"] = at(0.99);
 }
 
+void BM_Recommend(benchmark::State& state, std::vector<std::string> models) {
+  auto& engine = services().engine;
+  measure(state, std::move(models),
+          [&](const mxn::engine::RecommendRequest& r) { return engine.recommend(r); });
+}
+
+void BM_RecommendAndLog(benchmark::State& state, std::vector<std::string> models) {
+  auto& s = services();
+  measure(state, std::move(models),
+          [&](const mxn::engine::RecommendRequest& r) { return mxn::api::recommend_and_log(s, r).first; });
+}
+
 BENCHMARK_CAPTURE(BM_Recommend, knn, {"knn"})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_Recommend, collab, {"collab"})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_Recommend, ease, {"ease"})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_Recommend, rp3beta, {"rp3beta"})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_Recommend, embedding, {"embedding"})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_Recommend, served_blend, {})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
+BENCHMARK_CAPTURE(BM_RecommendAndLog, knn, {"knn"})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
+BENCHMARK_CAPTURE(BM_RecommendAndLog, served_blend, {})
+    ->Unit(benchmark::kMicrosecond)
+    ->MeasureProcessCPUTime();
 
 }  // namespace
 

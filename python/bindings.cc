@@ -28,21 +28,13 @@ struct CallFailed {
 
 [[noreturn]] void fail(const Error& e) { throw CallFailed{api::http_status(e.code()), api::error_body(e)}; }
 
-api::Method method_of(const std::string& name) {
-  for (api::Method m : {api::Method::kGet, api::Method::kPost, api::Method::kPut, api::Method::kDelete,
-                        api::Method::kPatch, api::Method::kHead, api::Method::kOptions}) {
-    if (api::method_name(m) == name) return m;
-  }
-  return api::Method::kOther;
-}
-
 class Runtime {
  public:
   Runtime(const std::string& config_path, const std::vector<std::string>& env) {
     try {
-      config_ = config::load(config_path, env);
-      log::set_level(config_.log_level);
-      runtime_ = std::make_unique<api::Runtime>(config_, /*with_scheduler=*/false);
+      config::Config config = config::load(config_path, env);
+      log::set_level(config.log_level);
+      runtime_ = std::make_unique<api::Runtime>(std::move(config), /*with_scheduler=*/false);
     } catch (const Error& e) {
       fail(e);
     }
@@ -51,18 +43,19 @@ class Runtime {
   /// `method` `target` (path and query, %-encoded) with a JSON `body`: the server's (status, body).
   std::pair<int, std::string> call(const std::string& method, const std::string& target,
                                    const std::string& body) {
-    api::Request request{.method = method_of(method), .body = body};
+    api::Request request{.method = api::method_from_name(method), .body = body};
     try {
       api::parse_target(target, request);
     } catch (const Error& e) {
       fail(e);
     }
     request.headers["content-type"] = "application/json";
-    if (!config_.api.keys.empty())
-      request.headers["x-api-key"] = config_.api.keys.front();  // this process is trusted
+    api::Runtime& running = runtime();
+    const auto& keys = running.config().api.keys;
+    if (!keys.empty()) request.headers["x-api-key"] = keys.front();  // this process is trusted
     api::Response response;
-    runtime().app().waits(request);
-    runtime().app().dispatch(request, response);
+    running.app().waits(request);
+    running.app().dispatch(request, response);
     return {response.status, std::move(response.body)};
   }
 
@@ -85,7 +78,6 @@ class Runtime {
     return *runtime_;
   }
 
-  config::Config config_;
   std::unique_ptr<api::Runtime> runtime_;
 };
 

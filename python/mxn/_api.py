@@ -68,12 +68,26 @@ class Api(abc.ABC):
         """Trains ``domain`` (every enabled one when None) and waits: the finished job (``GET
         /training/jobs/{id}``). The wait polls, so Ctrl-C (KeyboardInterrupt) returns at once; the job then
         finishes in the background and is published as usual."""
-        job = self._call("POST", _target("/training/train", domain=domain))
+        return self._finish(self._call("POST", _target("/training/train", domain=domain)), poll_seconds)
+
+    def evaluate(self, domain: str, split: str = "random", k: int = 10, last: int = 1,
+                 poll_seconds: float = 0.2) -> dict[str, Any]:
+        """Offline evaluation of what ``domain`` would serve, nothing saved: popularity, each enabled model
+        alone and the blend (``ensemble``), fitted on a held-out split (``random``: training.test_fraction per
+        user; ``temporal``: each user's last ``last`` interactions; ``loo``: one per user) and scored at
+        ``k``. Waits and returns the report (``POST /training/evaluate``, the report of ``mxn evaluate
+        --json``); Ctrl-C stops waiting as with ``train``."""
+        job = self._call("POST", _target("/training/evaluate", domain=domain, split=split, k=k, last=last))
+        return self._finish(job, poll_seconds)["evaluation"]
+
+    def _finish(self, job: dict[str, Any], poll_seconds: float) -> dict[str, Any]:
+        """Polls a training or evaluation job until it is done; raises mxn.Error unless it succeeded."""
         while job.get("status") in ("queued", "running"):
             time.sleep(poll_seconds)
             job = self._call("GET", f"/training/jobs/{_quote(job['job_id'])}")
         if job.get("status") != "succeeded":
-            raise errors.Error(f"training job {job.get('job_id')} {job.get('status')}: {job.get('error') or ''}")
+            raise errors.Error(f"{job.get('kind', 'training')} job {job.get('job_id')} {job.get('status')}: "
+                               f"{job.get('error') or ''}")
         return job
 
     def train_all_models(self, domain: str) -> dict[str, Any]:
@@ -106,8 +120,24 @@ class Api(abc.ABC):
 
 
 def _interaction(fields: Mapping[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in fields.items() if v is not None}
-    stamp = out.get("timestamp")
-    if hasattr(stamp, "isoformat"):  # datetime, pandas Timestamp
-        out["timestamp"] = stamp.isoformat()
+    """One interaction as JSON values. A row of a pandas DataFrame brings numpy numbers, Timestamps and
+    missing values (NaN, NaT, None): numbers become Python ones, times ISO-8601 text, missing fields absent."""
+    out = {}
+    for key, value in fields.items():
+        if _missing(value):
+            continue
+        if type(value).__module__ == "numpy" and hasattr(value, "item"):
+            value = value.item()
+        if key == "timestamp" and hasattr(value, "isoformat"):  # datetime, pandas Timestamp
+            value = value.isoformat()
+        out[key] = value
     return out
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN and NaT are not equal to themselves
+    except (TypeError, ValueError):  # pandas.NA has no truth value; an array is not one missing value
+        return type(value).__name__ == "NAType"

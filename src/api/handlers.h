@@ -28,6 +28,7 @@ Response get_similar_items(Services& s, const Request& r);
 Response get_user_history(Services& s, const Request& r);
 // training_handlers.cc
 Response post_train(Services& s, const Request& r);
+Response post_evaluate(Services& s, const Request& r);
 Response get_training_stats(Services& s, const Request& r);
 Response get_training_job(Services& s, const Request& r);
 // automation_handlers.cc

@@ -23,6 +23,14 @@ std::string_view method_name(Method m) {
   return "OTHER";
 }
 
+Method method_from_name(std::string_view name) {
+  for (Method m : {Method::kGet, Method::kPost, Method::kPut, Method::kDelete, Method::kPatch, Method::kHead,
+                   Method::kOptions}) {
+    if (method_name(m) == name) return m;
+  }
+  return Method::kOther;
+}
+
 namespace {
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

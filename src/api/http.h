@@ -14,6 +14,7 @@ struct Route;
 
 enum class Method { kGet, kPost, kPut, kDelete, kPatch, kHead, kOptions, kOther };
 std::string_view method_name(Method m);  // "GET", ...; kOther: "OTHER" (a method mxn serves on no route)
+Method method_from_name(std::string_view name);  // "GET" -> kGet, ...; any other name: kOther
 
 struct Request {
   Method method = Method::kGet;

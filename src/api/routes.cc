@@ -64,10 +64,14 @@ const json kAutomationList = object_schema(
     {"user_id", "generated_at", "items"});
 
 const json kJob = object_schema({{"job_id", string_schema()},
+                                 {"kind", string_schema("train | evaluate")},
                                  {"status", string_schema("queued | running | succeeded | partial | failed")},
                                  {"trigger", string_schema()},
                                  {"domains", list_of(string_schema())},
-                                 {"summaries", list_of({{"type", "object"}})}},
+                                 {"summaries", list_of({{"type", "object"}})},
+                                 {"evaluation", {{"type", {"object", "null"}},
+                                                 {"description", "kind evaluate, once succeeded: the report of "
+                                                                 "`mxn evaluate --json`"}}}},
                                 {"job_id", "status", "domains"});
 
 }  // namespace
@@ -138,13 +142,24 @@ std::vector<Route> make_routes(Services& s) {
        .query_params = {{"domain", "string", "one domain (default: every enabled domain)"},
                         {"wait", "boolean", "block until the job is done and answer 200 with the summary"}},
        .waits = true},
+      {.method = Method::kPost, .pattern = "/training/evaluate", .handler = bind(post_evaluate),
+       .tag = "training",
+       .summary = "Queue an offline evaluation of what a domain would serve (popularity, each model, the blend) on "
+                  "held-out data; nothing is saved. 202, or with wait=true 200 with the report",
+       .response_schema = kJob, .success_status = 202,
+       .query_params = {{"domain", "string", "the domain (required)"},
+                        {"split", "string", "random (default; training.test_fraction per user) | temporal | loo"},
+                        {"last", "integer", "temporal: interactions per user held out (default 1)"},
+                        {"k", "integer", "cut-off of the metrics (default 10, at most 1000)"},
+                        {"wait", "boolean", "block until the job is done and answer 200 with the report"}},
+       .waits = true},
       {.method = Method::kGet, .pattern = "/training/stats", .handler = bind(get_training_stats), .tag = "training",
        .summary = "Data sizes, new interactions, served model versions, last runs, next scheduled run",
        .response_schema = object_schema({{"domains", list_of({{"type", "object"}})},
                                          {"next_scheduled_run", {{"type", {"string", "null"}}}}}, {"domains"}),
        .query_params = {{"domain", "string", "one domain"}}},
       {.method = Method::kGet, .pattern = "/training/jobs/{job_id}", .handler = bind(get_training_job),
-       .tag = "training", .summary = "A training job's status and summary", .response_schema = kJob},
+       .tag = "training", .summary = "A job's status and its training summaries or evaluation report", .response_schema = kJob},
       {.method = Method::kGet, .pattern = "/health", .handler = bind(get_health), .tag = "system",
        .summary = "Liveness and readiness: warehouse open, models loaded per domain",
        .response_schema = object_schema({{"status", string_schema()}, {"ready", {{"type", "boolean"}}},

@@ -5,7 +5,8 @@
 
 namespace mxn::api {
 
-Runtime::Runtime(const config::Config& config, bool with_scheduler) {
+Runtime::Runtime(config::Config owned, bool with_scheduler) : config_(std::move(owned)) {
+  const config::Config& config = config_;
   warehouse_ = std::make_unique<warehouse::Warehouse>(config.warehouse);
   store_ = std::make_unique<engine::ModelStore>(config.models.store_dir, config.models.versions_kept);
   tracker_ = std::make_unique<tracking::BehaviorTracker>(*warehouse_, config.interactions, config.domains,

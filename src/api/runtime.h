@@ -14,18 +14,20 @@ namespace mxn::api {
 
 class Runtime {
  public:
-  /// Opens the warehouse and loads the stored models (never trains). Errors: the warehouse's (file locked by
-  /// another process, ...).
-  Runtime(const config::Config& config, bool with_scheduler);
+  /// Opens the warehouse and loads the stored models (never trains); keeps its own copy of `config`.
+  /// Errors: the warehouse's (file locked by another process, ...).
+  Runtime(config::Config config, bool with_scheduler);
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
 
   Services& services() { return *services_; }
+  const config::Config& config() const { return config_; }
   /// Every route of the API (api/routes.h), with the config's API keys.
   const App& app() const { return *app_; }
 
  private:
+  const config::Config config_;
   std::unique_ptr<warehouse::Warehouse> warehouse_;
   std::unique_ptr<engine::ModelStore> store_;
   Metrics metrics_;

@@ -1,6 +1,8 @@
-// POST /training/train?domain=&wait=, GET /training/stats?domain=, GET /training/jobs/{job_id}.
+// POST /training/train?domain=&wait=, POST /training/evaluate?domain=&split=&last=&k=&wait=,
+// GET /training/stats?domain=, GET /training/jobs/{job_id}.
 
 #include "api/handlers.h"
+#include "api/json_input.h"
 #include "core/time.h"
 #include "core/utf8.h"
 
@@ -35,6 +37,7 @@ nlohmann::json job_json(const training::TrainingJob& job) {
   nlohmann::json summaries = nlohmann::json::array();
   for (const auto& s : job.summaries) summaries.push_back(summary_json(s));
   return {{"job_id", job.id},
+          {"kind", job.kind},
           {"status", job.status},
           {"trigger", job.trigger},
           {"tune", job.tune},
@@ -43,22 +46,49 @@ nlohmann::json job_json(const training::TrainingJob& job) {
           {"created_at", time_or_null(job.created_us)},
           {"started_at", time_or_null(job.started_us)},
           {"finished_at", time_or_null(job.finished_us)},
-          {"summaries", summaries}};
+          {"summaries", summaries},
+          {"evaluation", job.evaluation}};
 }
 
-bool truthy(const std::optional<std::string>& v) { return v && (*v == "true" || *v == "1" || *v == "yes"); }
+/// The optional `wait` parameter: true or false.
+bool wait_param(const Request& r) {
+  const auto w = r.query_param("wait");
+  if (w && *w != "true" && *w != "false" && *w != "1" && *w != "0") {
+    throw Error(Code::kInvalidArgument, "must be true or false", "wait");
+  }
+  return w && (*w == "true" || *w == "1");
+}
+
+/// 202 with the queued job, or with wait=true 200 once it has finished.
+Response job_response(Services& s, const std::string& id, bool wait) {
+  if (wait) return json_response(200, job_json(s.training.wait(id)));
+  return json_response(202, job_json(*s.training.job(id)));
+}
 
 }  // namespace
 
 Response post_train(Services& s, const Request& r) {
   std::vector<std::string> domains;
   if (auto d = r.query_param("domain"); d && !d->empty()) domains.push_back(*d);
-  if (auto w = r.query_param("wait"); w && *w != "true" && *w != "false" && *w != "1" && *w != "0") {
-    throw Error(Code::kInvalidArgument, "must be true or false", "wait");
+  const bool wait = wait_param(r);
+  return job_response(s, s.training.submit(domains, "manual"), wait);
+}
+
+Response post_evaluate(Services& s, const Request& r) {
+  const auto domain = r.query_param("domain");
+  if (!domain || domain->empty()) throw Error(Code::kInvalidArgument, "is required", "domain");
+  training::EvaluationOptions options{.max_users =
+                                          static_cast<std::size_t>(s.config.training.eval_max_users)};
+  if (auto split = r.query_param("split")) {
+    if (*split != "random" && *split != "temporal" && *split != "loo") {
+      throw Error(Code::kInvalidArgument, "must be random, temporal or loo", "split");
+    }
+    options.split = *split;
   }
-  const std::string id = s.training.submit(domains, "manual");
-  if (truthy(r.query_param("wait"))) return json_response(200, job_json(s.training.wait(id)));
-  return json_response(202, job_json(*s.training.job(id)));
+  options.k = query_count(r, "k", options.k, 1, training::kMaxEvaluationK);
+  options.last = static_cast<int>(query_count(r, "last", 1, 1, 1000));
+  const bool wait = wait_param(r);
+  return job_response(s, s.training.submit_evaluation(*domain, options), wait);
 }
 
 Response get_training_job(Services& s, const Request& r) {

@@ -253,6 +253,93 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
   return summary;
 }
 
+Evaluation TrainingPipeline::evaluate(const std::string& domain, const EvaluationOptions& options,
+                                      const Progress& progress) const {
+  if (options.k < 1 || options.k > kMaxEvaluationK) {
+    throw Error(Code::kInvalidArgument, fmt::format("must be between 1 and {}", kMaxEvaluationK), "k");
+  }
+  if (options.last < 1) throw Error(Code::kInvalidArgument, "must be >= 1", "last");
+  const engine::DomainSettings settings = engine::domain_settings(config_, store_, domain);
+  const config::DomainConfig& domain_config = settings.config;  // with the tuned values in force, as served
+  const data::DomainSnapshot snap =
+      data::snapshot_domain(warehouse_, domain, domain_config.ratings, config_.training.threads);
+  if (snap.matrix.nnz() == 0) throw Error(Code::kFailedPrecondition, "domain has no interactions", "domain");
+  Evaluation out{.domain = domain,
+                 .options = options,
+                 .n_users = static_cast<std::int64_t>(snap.users.size()),
+                 .n_items = static_cast<std::int64_t>(snap.items.size()),
+                 .n_interactions = snap.n_interactions};
+  if (!options.test_file.empty()) {
+    warehouse::CsvImportOptions mapping = options.mapping;
+    mapping.fixed_domain = domain;
+    mapping.domains = {{domain, domain_config.ratings}};
+    mapping.type_weights = config_.interactions.types;
+    out.held_out = file_held_out(warehouse_, snap, options.test_file, mapping, domain_config.ratings,
+                                 options.min_rating);
+  } else {
+    out.held_out = split_held_out(snap, options.split, config_.training.test_fraction, options.last,
+                                  config_.training.seed);
+  }
+  const auto names = domain_model_names(domain_config);
+  std::optional<ItemContent> content;
+  if (std::find(names.begin(), names.end(), "embedding") != names.end()) {
+    content = load_item_content(warehouse_, domain, snap.items, domain_config.models.embedding);
+  }
+  auto fitted = fit_models(out.held_out.train, names,
+                           {.models = domain_config.models,
+                            .field_prefix = "domains." + domain + ".models",
+                            .content = content ? &*content : nullptr,
+                            .threads = config_.training.threads,
+                            .progress = progress});
+  const ServedEvaluation served(snap.items, out.held_out.train, std::move(fitted), domain_config);
+  out.rows = served.evaluate(out.held_out.users,
+                             {.k = options.k,
+                              .threads = config_.training.threads,
+                              .max_users = options.max_users,
+                              .seed = config_.training.seed},
+                             options.keep_lists ? &out.lists : nullptr);
+  log::info("evaluate.done", "domain", domain, "split", options.test_file.empty() ? options.split : "file",
+            "users", out.held_out.users.size());
+  return out;
+}
+
+nlohmann::json evaluation_json(const Evaluation& e) {
+  nlohmann::json models = nlohmann::json::array();
+  for (const auto& r : e.rows) {
+    nlohmann::json j = {{"model", r.model}, {"type", r.type_name}, {"status", r.status}};
+    if (r.status != "evaluated") {
+      j["reason"] = r.reason;
+    } else {
+      const auto& m = r.metrics;
+      j.update({{"users", m.users},
+                {"precision", m.precision},
+                {"recall", m.recall},
+                {"ndcg", m.ndcg},
+                {"map", m.map},
+                {"hit_rate", m.hit_rate},
+                {"mrr", m.mrr},
+                {"coverage", m.coverage},
+                {"seconds", m.seconds}});
+    }
+    models.push_back(std::move(j));
+  }
+  const auto& h = e.held_out;
+  const bool file = !e.options.test_file.empty();
+  return {{"domain", e.domain},
+          {"k", e.options.k},
+          {"split", file ? "file" : e.options.split},
+          {"test", file ? nlohmann::json(e.options.test_file) : nlohmann::json()},
+          {"data", {{"users", e.n_users}, {"items", e.n_items}, {"interactions", e.n_interactions}}},
+          {"held_out",
+           {{"rows", h.rows},
+            {"relevant_rows", h.relevant_rows},
+            {"users", h.users.size()},
+            {"unknown_users", h.unknown_users},
+            {"unknown_item_rows", h.unknown_item_rows},
+            {"relevance", h.relevance}}},
+          {"models", models}};
+}
+
 nlohmann::json TrainingPipeline::tune(const std::string& domain) const {
   return Tuner(warehouse_, store_, config_).run(domain, {.seed = config_.training.seed, .threads = config_.training.threads});
 }

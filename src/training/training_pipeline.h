@@ -13,15 +13,17 @@
 // only popularity is fitted and saved for it (no evaluation), so that it is served by popularity.
 
 #include <functional>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/config.h"
 #include "engine/model_store.h"
 #include "eval/evaluator.h"
+#include "training/held_out.h"
 #include "training/model_fitter.h"
+#include "training/served_evaluation.h"
 
 namespace mxn::warehouse {
 class Warehouse;
@@ -56,6 +58,34 @@ struct TrainingSummary {
 
 using Progress = FitProgress;
 
+/// What an offline evaluation holds out, and how it scores (mxn evaluate, POST /training/evaluate).
+struct EvaluationOptions {
+  std::string split = "random";         // random (training.test_fraction per user) | temporal | loo
+  int last = 1;                         // temporal: each user's last `last` interactions are held out
+  std::size_t k = 10;                   // cut-off of the metrics, 1..kMaxEvaluationK
+  std::string test_file;                // when set: held-out rows from this file, and training on everything
+  warehouse::CsvImportOptions mapping;  // test_file: its columns, read as `mxn import` reads them
+  std::optional<double> min_rating;     // test_file: ratings of at least this are relevant
+  std::size_t max_users = 0;            // score a sample of at most this many held-out users (0 = all)
+  bool keep_lists = false;              // fill Evaluation::lists
+};
+inline constexpr std::size_t kMaxEvaluationK = 1000;
+
+/// An offline evaluation of what a domain would serve: popularity, each enabled model alone and the blend.
+struct Evaluation {
+  std::string domain;
+  EvaluationOptions options;
+  std::int64_t n_users = 0;
+  std::int64_t n_items = 0;
+  std::int64_t n_interactions = 0;
+  HeldOut held_out;
+  std::vector<EvalRow> rows;
+  std::vector<std::vector<eval::UserList>> lists;  // options.keep_lists: rows[i]'s users' top-k lists
+};
+
+/// The report as `mxn evaluate --json` prints it and POST /training/evaluate returns it.
+nlohmann::json evaluation_json(const Evaluation& evaluation);
+
 /// Held-out metrics as the model store, the training history and the API show them:
 /// {"users", "precision@K", "recall@K", "ndcg@K", "map@K", "hit_rate@K", "mrr@K", "coverage"}.
 nlohmann::json metrics_json(const eval::Metrics& metrics);
@@ -70,6 +100,12 @@ class TrainingPipeline {
   /// Trains `domain` (Error{kNotFound} when unknown or disabled). `only`: train just these models (config
   /// names; empty = popularity + the domain's enabled models, and the blend is evaluated too).
   TrainingSummary run(const std::string& domain, const std::vector<std::string>& only = {},
+                      const Progress& progress = {}) const;
+  /// Evaluates `domain` on held-out data as it would be served (with its tuned values in force): fits on the
+  /// training part through the one fit path, ranks with the engine's ranker; nothing is saved. Errors:
+  /// kInvalidArgument naming "split", "last" or "k"; kFailedPrecondition ("domain") when it has no
+  /// interactions.
+  Evaluation evaluate(const std::string& domain, const EvaluationOptions& options,
                       const Progress& progress = {}) const;
   /// `mxn tune` for `domain` with the default budget, training.seed and training.threads (tuner.h); returns
   /// the saved record.

@@ -13,7 +13,13 @@ namespace mxn::training {
 
 namespace {
 constexpr std::size_t kJobsKept = 200;
+
+/// Whether `job` is a training job, queued or running, that covers `domain`.
+bool will_train(const TrainingJob& job, const std::string& domain) {
+  return job.kind == "train" && (job.status == "queued" || job.status == "running") &&
+         std::find(job.domains.begin(), job.domains.end(), domain) != job.domains.end();
 }
+}  // namespace
 
 TrainingService::TrainingService(const TrainingPipeline& pipeline, const warehouse::Warehouse& warehouse,
                                  const config::Config& config, OnTrained on_trained)
@@ -44,9 +50,7 @@ std::string TrainingService::submit(std::vector<std::string> domains, const std:
   std::string covering;
   std::erase_if(domains, [&](const std::string& domain) {
     for (const auto& [id, job] : jobs_) {
-      const bool pending = job.status == "queued" || job.status == "running";
-      if (pending && (job.tune || !tune) &&
-          std::find(job.domains.begin(), job.domains.end(), domain) != job.domains.end()) {
+      if (will_train(job, domain) && (job.tune || !tune)) {
         if (covering.empty()) covering = id;
         return true;
       }
@@ -57,14 +61,23 @@ std::string TrainingService::submit(std::vector<std::string> domains, const std:
     log::info("training.job_reused", "job", covering, "trigger", trigger);
     return covering;
   }
+  return enqueue({.domains = std::move(domains), .trigger = trigger, .tune = tune});
+}
+
+std::string TrainingService::submit_evaluation(const std::string& domain, const EvaluationOptions& options) {
+  config_.domain(domain);  // validates
+  std::lock_guard lock(mutex_);
+  return enqueue(
+      {.kind = "evaluate", .domains = {domain}, .trigger = "manual", .evaluation_options = options});
+}
+
+std::string TrainingService::enqueue(TrainingJob job) {  // under mutex_
   static std::uint64_t counter = 0;
-  TrainingJob job{.id = fmt::format("job-{}-{}", now_us() / 1000, ++counter),
-                  .domains = std::move(domains),
-                  .trigger = trigger,
-                  .tune = tune,
-                  .status = "queued",
-                  .created_us = now_us()};
+  job.id = fmt::format("job-{}-{}", now_us() / 1000, ++counter);
+  job.status = "queued";
+  job.created_us = now_us();
   const std::string id = job.id;
+  log::info("training.job_queued", "job", id, "kind", job.kind, "trigger", job.trigger);
   jobs_.emplace(id, std::move(job));
   while (jobs_.size() > kJobsKept && jobs_.begin()->second.status != "queued" &&
          jobs_.begin()->second.status != "running") {
@@ -72,7 +85,6 @@ std::string TrainingService::submit(std::vector<std::string> domains, const std:
   }
   queue_.push_back(id);
   changed_.notify_all();
-  log::info("training.job_queued", "job", id, "trigger", trigger);
   return id;
 }
 
@@ -97,53 +109,67 @@ std::optional<TrainingJob> TrainingService::job(const std::string& job_id) const
 
 void TrainingService::work() {
   for (;;) {
-    std::string id;
-    std::vector<std::string> domains;
-    bool tune = false;
+    TrainingJob job;
     {
       std::unique_lock lock(mutex_);
       changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
-      id = queue_.front();
+      const std::string id = queue_.front();
       queue_.pop_front();
-      auto& job = jobs_.at(id);
-      job.status = "running";
-      job.started_us = now_us();
-      domains = job.domains;
-      tune = job.tune;
+      auto& queued = jobs_.at(id);
+      queued.status = "running";
+      queued.started_us = now_us();
+      job = queued;
     }
     changed_.notify_all();
-    std::vector<TrainingSummary> summaries;
-    std::string error;
-    for (const auto& domain : domains) {
-      if (tune) {
-        try {
-          pipeline_.tune(domain);
-        } catch (const std::exception& e) {  // the domain is still trained, with the values it had
-          log::error("training.tune_failed", "job", id, "domain", domain, "error", e.what());
-        }
-      }
-      try {
-        TrainingSummary s = pipeline_.run(domain);
-        if (on_trained_) on_trained_(s);
-        summaries.push_back(std::move(s));
-      } catch (const std::exception& e) {
-        error += (error.empty() ? "" : "; ") + domain + ": " + e.what();
-        log::error("training.domain_failed", "job", id, "domain", domain, "error", e.what());
-      }
+    if (job.kind == "evaluate") {
+      run_evaluation(job);
+    } else {
+      run_training(job);
     }
+    job.finished_us = now_us();
+    log::info("training.job_done", "job", job.id, "status", job.status);
     {
       std::lock_guard lock(mutex_);
-      auto& job = jobs_.at(id);
-      job.summaries = std::move(summaries);
-      job.error = error;
-      job.finished_us = now_us();
-      std::size_t bad = 0;
-      for (const auto& s : job.summaries) bad += s.status == "failed" || s.status == "partial";
-      job.status = !error.empty() || bad > 0 ? (job.summaries.size() > bad ? "partial" : "failed") : "succeeded";
-      log::info("training.job_done", "job", id, "status", job.status);
+      jobs_.at(job.id) = std::move(job);
     }
     changed_.notify_all();
+  }
+}
+
+void TrainingService::run_training(TrainingJob& job) const {
+  for (const auto& domain : job.domains) {
+    if (job.tune) {
+      try {
+        pipeline_.tune(domain);
+      } catch (const std::exception& e) {  // the domain is still trained, with the values it had
+        log::error("training.tune_failed", "job", job.id, "domain", domain, "error", e.what());
+      }
+    }
+    try {
+      TrainingSummary s = pipeline_.run(domain);
+      if (on_trained_) on_trained_(s);
+      job.summaries.push_back(std::move(s));
+    } catch (const std::exception& e) {
+      job.error += (job.error.empty() ? "" : "; ") + domain + ": " + e.what();
+      log::error("training.domain_failed", "job", job.id, "domain", domain, "error", e.what());
+    }
+  }
+  std::size_t bad = 0;
+  for (const auto& s : job.summaries) bad += s.status == "failed" || s.status == "partial";
+  job.status =
+      !job.error.empty() || bad > 0 ? (job.summaries.size() > bad ? "partial" : "failed") : "succeeded";
+}
+
+void TrainingService::run_evaluation(TrainingJob& job) const {
+  const std::string& domain = job.domains.front();
+  try {
+    job.evaluation = evaluation_json(pipeline_.evaluate(domain, job.evaluation_options));
+    job.status = "succeeded";
+  } catch (const std::exception& e) {
+    job.error = domain + ": " + e.what();
+    job.status = "failed";
+    log::error("training.evaluation_failed", "job", job.id, "domain", domain, "error", e.what());
   }
 }
 
@@ -165,10 +191,7 @@ std::optional<std::string> TrainingService::run_schedule_once() {
     {
       std::lock_guard lock(mutex_);  // a domain already queued or training is not queued again
       bool pending = false;
-      for (const auto& [id, job] : jobs_) {
-        pending = pending || ((job.status == "queued" || job.status == "running") &&
-                              std::count(job.domains.begin(), job.domains.end(), name) > 0);
-      }
+      for (const auto& [id, job] : jobs_) pending = pending || will_train(job, name);
       if (pending) continue;
     }
     const std::int64_t fresh = new_interactions(name);

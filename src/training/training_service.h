@@ -26,9 +26,12 @@ namespace mxn::training {
 
 struct TrainingJob {
   std::string id;
+  std::string kind = "train";  // train | evaluate (one domain, nothing saved)
   std::vector<std::string> domains;
   std::string trigger;  // manual | schedule
   bool tune = false;    // tune each domain (TrainingPipeline::tune) before training it
+  EvaluationOptions evaluation_options;  // kind evaluate
+  nlohmann::json evaluation;             // kind evaluate, once succeeded: evaluation_json
   std::string status;   // queued | running | succeeded | partial | failed
   std::string error;
   std::vector<TrainingSummary> summaries;
@@ -53,6 +56,9 @@ class TrainingService {
   /// Error{kNotFound, field "domain"}. Returns the job id. Domains that a queued or running job already
   /// covers are left out; when that leaves none, the id returned is that job's (nothing new is queued).
   std::string submit(std::vector<std::string> domains, const std::string& trigger = "manual", bool tune = false);
+  /// Queues an evaluation of `domain` (TrainingPipeline::evaluate; Error{kNotFound, field "domain"} when
+  /// unknown or disabled). It runs on the same worker, after the jobs before it. Returns the job id.
+  std::string submit_evaluation(const std::string& domain, const EvaluationOptions& options);
   /// Blocks until the job has finished; Error{kNotFound, field "job_id"} for an unknown id.
   TrainingJob wait(const std::string& job_id);
   std::optional<TrainingJob> job(const std::string& job_id) const;
@@ -67,7 +73,11 @@ class TrainingService {
   std::optional<std::string> run_schedule_once();
 
  private:
+  std::string enqueue(TrainingJob job);
   void work();
+  /// Run `job` (a copy of the queued one, outside the lock) and set its results and status.
+  void run_training(TrainingJob& job) const;
+  void run_evaluation(TrainingJob& job) const;
   void schedule();
 
   const TrainingPipeline& pipeline_;

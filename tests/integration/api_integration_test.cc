@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "../unit/training/seeded_warehouse.h"
+#include "api/routes.h"
 #include "api/server.h"
 #include "core/time.h"
 #include "http_client.h"
@@ -254,6 +255,29 @@ TEST_F(ApiTest, TrainingStatsTrainAndJobs) {
   EXPECT_EQ(post("/training/train?domain=books", json::object(), 404)["error"]["field"], "domain");
 }
 
+TEST_F(ApiTest, EvaluateReportsWhatWouldBeServedWithoutPublishingIt) {
+  const json before = get("/training/stats?domain=movies");
+  auto job =
+      post("/training/evaluate?domain=movies&split=temporal&last=2&k=5&wait=true", json::object(), 200);
+  EXPECT_EQ(job["kind"], "evaluate");
+  ASSERT_EQ(job["status"], "succeeded") << job.dump();
+  const auto& report = job["evaluation"];
+  EXPECT_EQ(report["split"], "temporal");
+  EXPECT_EQ(report["k"], 5);
+  ASSERT_FALSE(report["models"].empty());
+  EXPECT_EQ(report["models"].back()["model"], "ensemble");
+  EXPECT_EQ(get("/training/stats?domain=movies")["domains"][0]["models"], before["domains"][0]["models"])
+      << "nothing was published";
+  auto queued = post("/training/evaluate?domain=music", json::object(), 202);
+  EXPECT_EQ(get("/training/jobs/" + queued["job_id"].get<std::string>())["kind"], "evaluate");
+  EXPECT_EQ(post("/training/evaluate", json::object(), 422)["error"]["field"], "domain");
+  EXPECT_EQ(post("/training/evaluate?domain=movies&split=sideways", json::object(), 422)["error"]["field"],
+            "split");
+  EXPECT_EQ(post("/training/evaluate?domain=movies&k=0", json::object(), 422)["error"]["field"], "k");
+  EXPECT_EQ(post("/training/evaluate?domain=movies&last=x", json::object(), 422)["error"]["field"], "last");
+  EXPECT_EQ(post("/training/evaluate?domain=books", json::object(), 404)["error"]["field"], "domain");
+}
+
 TEST_F(ApiTest, HealthMetricsOpenApiAndDocs) {
   auto health = get("/health");
   EXPECT_EQ(health["status"], "ok");
@@ -267,9 +291,10 @@ TEST_F(ApiTest, HealthMetricsOpenApiAndDocs) {
   // Every route of the table is documented, with its method.
   std::size_t documented = 0;
   for (const auto& [path, ops] : doc["paths"].items()) documented += ops.size();
-  EXPECT_EQ(documented, 19u);
-  for (const char* path : {"/interactions", "/interactions/bulk", "/recommendations", "/training/train",
-                           "/training/stats", "/automation/daily-playlist/{user_id}", "/items/{domain}/{item_id}/similar"}) {
+  EXPECT_EQ(documented, make_routes(server->services()).size());
+  for (const char* path :
+       {"/interactions", "/interactions/bulk", "/recommendations", "/training/train", "/training/evaluate",
+        "/training/stats", "/automation/daily-playlist/{user_id}", "/items/{domain}/{item_id}/similar"}) {
     EXPECT_TRUE(doc["paths"].contains(path)) << path;
   }
   auto page = client->get("/docs");

@@ -1,5 +1,7 @@
 """The Python API: the original documentation's snippet, result shapes, errors, Client, threads."""
 
+import os
+import signal
 import threading
 
 import pytest
@@ -38,6 +40,116 @@ def test_results_have_the_rest_apis_shape(seeded):
         assert len(similar["items"]) == 4
         assert engine.weekly_movies("user2")["items"]
         assert "domains" in engine.stats() or engine.stats()
+
+
+# Every method, as (name, args, kwargs); the writes come last so that the reads see the same data both times.
+EVERY_CALL = [
+    ("recommend", ("user2", "movies"), {"top_k": 5}),
+    ("recommend", ("user2", "movies"), {"top_k": 3, "model_types": ["embedding"], "query_text": "space"}),
+    ("similar_items", ("movies", "movie_3"), {"top_k": 4}),
+    ("daily_playlist", ("user2",), {}),
+    ("weekly_movies", ("user2",), {}),
+    ("task_prioritization", ("user2",), {}),
+    ("stats", (), {"domain": "movies"}),
+    ("item", ("movies", "movie_3"), {}),
+    ("history", ("user2",), {"domain": "movies", "limit": 5}),
+    ("evaluate", ("movies",), {"split": "loo", "k": 5}),
+    ("train", ("music",), {}),
+    ("upsert_item", ("movies", "movie_new"), {"title": "New", "tags": ["drama"]}),
+    ("track_view", ("user2", "movies", "movie_new"), {}),
+    ("track_many", ([{"user_id": "user2", "domain": "movies", "item_id": "movie_4", "interaction_type": "like"}],),
+     {}),
+]
+
+
+def _call(api, name, args, kwargs):
+    if name.startswith("track"):
+        return getattr(BehaviorTracker(getattr(api, "warehouse", api)), name)(*args, **kwargs)
+    return getattr(api, name)(*args, **kwargs)
+
+
+def _shape(value):
+    """The JSON structure of a value: keys, list element shapes and value kinds (not the values)."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    if value is None:
+        return None
+    return "bool" if isinstance(value, bool) else "number" if isinstance(value, (int, float)) else type(value).__name__
+
+
+def _differences(a, b, path="$"):
+    """Where two shapes differ; null and an empty list are compatible with anything."""
+    if a is None or b is None or a == [] or b == []:
+        return []
+    if isinstance(a, dict) and isinstance(b, dict):
+        if set(a) != set(b):
+            return [f"{path}: keys {sorted(set(a) ^ set(b))} in one only"]
+        return [d for k in a for d in _differences(a[k], b[k], f"{path}.{k}")]
+    if isinstance(a, list) and isinstance(b, list):
+        return _differences(a[0], b[0], path + "[0]")
+    return [] if a == b else [f"{path}: {a} vs {b}"]
+
+
+def test_every_method_answers_the_rest_apis_json(seeded, request):
+    with RecommendationEngine() as engine:
+        in_process = [_shape(_call(engine, *call)) for call in EVERY_CALL]
+    client = mxn.Client(request.getfixturevalue("server").url)
+    for call, engine_shape in zip(EVERY_CALL, in_process):
+        over_http = _shape(_call(client, *call))
+        assert _differences(engine_shape, over_http) == [], call[0]
+        assert engine_shape != [] and engine_shape is not None, call[0]
+
+
+def test_evaluate_reports_each_model_and_the_blend(seeded):
+    with RecommendationEngine() as engine:
+        report = engine.evaluate("movies", split="temporal", last=2, k=5)
+        assert report["split"] == "temporal" and report["k"] == 5
+        assert [m["model"] for m in report["models"]][-1] == "ensemble"
+        assert all(0 <= m["ndcg"] <= 1 for m in report["models"] if m["status"] == "evaluated")
+        with pytest.raises(mxn.ValidationError) as e:
+            engine.evaluate("movies", split="sideways")
+        assert e.value.field == "split"
+
+
+def test_ctrl_c_while_training_stops_the_wait_and_leaves_the_engine_working(seeded):
+    with RecommendationEngine() as engine:
+        request = engine._request
+
+        def interrupted(method, target, body=None):  # Ctrl-C arrives once the job is queued
+            answer = request(method, target, body)
+            if target.startswith("/training/train"):
+                os.kill(os.getpid(), signal.SIGINT)
+            return answer
+
+        engine._request = interrupted
+        with pytest.raises(KeyboardInterrupt):
+            engine.train("movies")
+        engine._request = request
+        assert engine.recommend("user3", "movies", top_k=3)["count"] == 3
+        job = engine.train("movies")  # the interrupted job went on; a new request waits for it or its successor
+        assert job["status"] == "succeeded"
+
+
+def test_track_many_takes_a_dataframe(seeded):
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame({
+        "user_id": ["pandas1", "pandas1", "pandas2"],
+        "domain": ["movies"] * 3,
+        "item_id": ["movie_1", "movie_2", "movie_3"],
+        "interaction_type": ["rating", "view", "rating"],
+        "rating": [4.5, float("nan"), 2.0],  # numpy floats, and NaN where a view has none
+        "timestamp": pandas.to_datetime(["2026-01-02T03:04:05Z", "2026-01-03T00:00:00Z", None]),
+    })
+    with RecommendationEngine() as engine:
+        answer = BehaviorTracker(engine.warehouse).track_many(frame)
+        assert answer["count"] == 3
+        history = engine.history("pandas1", domain="movies")
+        assert history["count"] == 2
+        by_item = {i["item_id"]: i for i in history["items"]}
+        assert by_item["movie_1"]["rating"] == 4.5 and by_item["movie_2"]["rating"] is None
+        assert by_item["movie_1"]["timestamp"].startswith("2026-01-02T03:04:05")
 
 
 def test_bad_input_raises_validation_error_naming_the_field(seeded):

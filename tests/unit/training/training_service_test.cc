@@ -76,6 +76,39 @@ TEST_F(TrainingServiceTest, EmptyDomainListMeansEveryEnabledDomain) {
   EXPECT_EQ(job.status, "succeeded");
 }
 
+TEST_F(TrainingServiceTest, AnEvaluationJobReportsEveryModelAndTheBlendAndSavesNothing) {
+  std::atomic<int> published{0};
+  TrainingService service(pipeline, *seeded.warehouse, seeded.config,
+                          [&](const TrainingSummary&) { ++published; });
+  const std::string id = service.submit_evaluation("movies", {.split = "loo", .k = 5});
+  const std::string training = service.submit({"movies"});
+  EXPECT_NE(training, id) << "a queued evaluation does not stand in for training";
+  const TrainingJob job = service.wait(id);
+  EXPECT_EQ(job.kind, "evaluate");
+  ASSERT_EQ(job.status, "succeeded") << job.error;
+  EXPECT_TRUE(job.summaries.empty());
+  const auto& report = job.evaluation;
+  EXPECT_EQ(report["domain"], "movies");
+  EXPECT_EQ(report["split"], "loo");
+  EXPECT_EQ(report["k"], 5);
+  EXPECT_GT(report["held_out"]["users"].get<int>(), 0);
+  std::vector<std::string> models;
+  for (const auto& m : report["models"]) {
+    models.push_back(m["model"]);
+    EXPECT_EQ(m["status"], "evaluated") << m.dump();
+    EXPECT_GE(m["ndcg"].get<double>(), 0.0);
+  }
+  EXPECT_EQ(models, (std::vector<std::string>{"popularity", "knn", "ensemble"}));
+  EXPECT_EQ(service.wait(training).status, "succeeded");
+  EXPECT_EQ(published, 1) << "only the training job published";
+  EXPECT_EQ(store.versions("movies", "knn").size(), 1u) << "the evaluation saved no model";
+
+  const TrainingJob bad = service.wait(service.submit_evaluation("movies", {.split = "sideways"}));
+  EXPECT_EQ(bad.status, "failed");
+  EXPECT_NE(bad.error.find("split"), std::string::npos) << bad.error;
+  EXPECT_THROW(service.submit_evaluation("books", {}), Error);
+}
+
 TEST_F(TrainingServiceTest, UnknownDomainIsRefusedBeforeQueueing) {
   TrainingService service(pipeline, *seeded.warehouse, seeded.config, {});
   try {
