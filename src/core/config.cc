@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <fstream>
@@ -130,6 +131,32 @@ void read_scalar(const YAML::Node& node, T& out, const std::string& path, std::v
   }
 }
 
+/// "; did you mean X?" with X the closest of `known` to `name` by edit distance, when one is close; else "".
+std::string did_you_mean(const std::string& name, const std::set<std::string>& known) {
+  std::string best;
+  std::size_t best_distance = std::string::npos;
+  for (const auto& candidate : known) {
+    std::vector<std::size_t> row(candidate.size() + 1);  // Levenshtein distance, one row at a time
+    for (std::size_t j = 0; j <= candidate.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= name.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= candidate.size(); ++j) {
+        const std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (name[i - 1] == candidate[j - 1] ? 0 : 1)});
+        diagonal = up;
+      }
+    }
+    if (row.back() < best_distance) {
+      best_distance = row.back();
+      best = candidate;
+    }
+  }
+  // Close: at most a third of the name differs (a typo, a missing or extra word), not any other key.
+  if (best.empty() || best_distance * 3 > std::max(name.size(), best.size())) return "";
+  return "; did you mean " + best + "?";
+}
+
 template <class T>
 void read(const YAML::Node& node, T& out, const std::string& path, std::vector<FieldError>& errors,
           std::set<std::string>* keys) {
@@ -149,7 +176,8 @@ void read(const YAML::Node& node, T& out, const std::string& path, std::vector<F
     });
     for (const auto& kv : node) {
       const auto key = kv.first.as<std::string>();
-      if (!known.count(key)) errors.push_back({join_path(path, key), "unknown key"});
+      if (!known.count(key))
+        errors.push_back({join_path(path, key), "unknown key" + did_you_mean(key, known)});
     }
   } else if constexpr (is_map<T>::value) {
     if (!node.IsMap()) {
@@ -201,6 +229,7 @@ std::string env_name(const std::string& path) {
 struct EnvOverrides {
   std::map<std::string, std::string> vars;  // MXN_* only
   std::set<std::string> used;
+  std::set<std::string> names;  // every name that sets a key
   std::vector<FieldError>& errors;
   std::set<std::string>& keys;
 
@@ -209,7 +238,8 @@ struct EnvOverrides {
       fields(member, [&](const char* key, auto& child) { apply(child, join_path(path, key)); });
     } else if constexpr (is_map<T>::value) {
       for (auto& [key, value] : member) apply(value, join_path(path, key));
-    } else if (auto it = vars.find(env_name(path)); it != vars.end()) {
+    } else if (names.insert(env_name(path)); vars.contains(env_name(path))) {
+      const auto it = vars.find(env_name(path));
       used.insert(it->first);
       YAML::Node node;
       try {
@@ -225,19 +255,20 @@ struct EnvOverrides {
 };
 
 void apply_env(Config& config, const std::vector<std::string>& env, std::vector<FieldError>& errors) {
-  EnvOverrides overrides{{}, {}, errors, config.set_keys};
+  EnvOverrides overrides{{}, {}, {}, errors, config.set_keys};
   for (const auto& entry : env) {
     auto eq = entry.find('=');
     if (eq == std::string::npos || entry.rfind("MXN_", 0) != 0) continue;
     overrides.vars[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
   overrides.apply(config, "");
-  // A mistyped name (MXN_MODELS_DIR for MXN_MODELS_STORE_DIR) would otherwise change nothing without a word.
-  // MXN_API_KEY (the n8n workflows' key) and MXN_BENCH_* (bench/) are read by other programs.
+  // A mistyped name (MXN_MODELS_DIR for MXN_MODELS_STORE_DIR) would otherwise change nothing without a word:
+  // it stops start-up. MXN_API_KEY (the n8n workflows' key) and MXN_BENCH_* (bench/) are other programs'.
   for (const auto& [name, value] : overrides.vars) {
     if (overrides.used.count(name) || name == "MXN_API_KEY" || name.rfind("MXN_BENCH_", 0) == 0) continue;
-    log::warn("config.env_ignored", "name", name, "advice",
-              "not a config key: MXN_ + the key's path, e.g. MXN_MODELS_STORE_DIR for models.store_dir");
+    const std::string hint = did_you_mean(name, overrides.names);
+    errors.push_back({name, hint.empty() ? "no such key (a key's path upper-cased, '.' as '_', after MXN_)"
+                                         : "no such key" + hint});
   }
 }
 

@@ -29,7 +29,7 @@ export function show(value, max = 600) {
 const children = new Set();
 let workDir = null;
 
-/// A fresh temporary folder, removed at exit unless MXN_E2E_KEEP=1; children still running are killed.
+/// A fresh temporary folder, removed at exit unless MXNTEST_E2E_KEEP=1; children still running are killed.
 export function makeWorkDir(prefix) {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   return workDir;
@@ -39,7 +39,7 @@ process.on('exit', () => {
     try { child.kill('SIGKILL'); } catch { /* already gone */ }
   }
   if (!workDir) return;
-  if (process.env.MXN_E2E_KEEP === '1') console.log(`[e2e] kept ${workDir}`);
+  if (process.env.MXNTEST_E2E_KEEP === '1') console.log(`[e2e] kept ${workDir}`);
   else fs.rmSync(workDir, { recursive: true, force: true });
 });
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130));

@@ -4,7 +4,7 @@
 //
 //   node n8n_workflows_test.mjs --mxn BIN --n8n N8N_BIN --n8n-version V --config CONFIG.yaml --workflows DIR
 //
-// MXN_E2E_KEEP=1 keeps the temporary folder (warehouse, server log, n8n's database) for a post-mortem.
+// MXNTEST_E2E_KEEP=1 keeps the temporary folder (warehouse, server log, n8n's database) for a post-mortem.
 
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';

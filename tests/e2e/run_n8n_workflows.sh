@@ -4,7 +4,7 @@
 #
 #   run_n8n_workflows.sh MXN_BINARY
 #
-# The cache is ${MXN_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mxn}/n8n-<version>, installed from
+# The cache is ${MXNTEST_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mxn}/n8n-<version>, installed from
 # tests/e2e/n8n/package-lock.json with `npm ci --ignore-scripts` (isolated-vm's build needs Node 22) and
 # `npm rebuild sqlite3`, in a staging folder renamed into place only once complete, under a lock.
 set -euo pipefail
@@ -37,7 +37,7 @@ fi
 pkg_dir="$here/n8n"
 version="$(node -p 'require(process.argv[1]).dependencies.n8n' "$pkg_dir/package.json")"
 fingerprint="$(cat "$pkg_dir/package.json" "$pkg_dir/package-lock.json" | sha256sum | cut -c1-64)"
-cache_root="${MXN_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mxn}"
+cache_root="${MXNTEST_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mxn}"
 install_dir="$cache_root/n8n-$version"
 n8n_bin="$install_dir/node_modules/n8n/bin/n8n"
 

@@ -66,7 +66,8 @@ TEST(ConfigTest, EnvironmentOverridesFileAndDefaults) {
                                                    "MXN_DOMAINS_MOVIES_MODELS_COLLAB_ALS_FACTORS=32",
                                                    "MXN_INTERACTIONS_TYPES_LIKE=5",
                                                    "MXN_DOMAINS_MUSIC_ENABLED=false",
-                                                   "MXN_UNRELATED=1",
+                                                   "MXN_API_KEY=read-by-the-n8n-workflows",
+                                                   "MXN_BENCH_USERS=10",
                                                    "PATH=/bin",
                                                });
   EXPECT_EQ(c.api.port, 9100);
@@ -111,6 +112,15 @@ TEST(ConfigTest, BadEnvironmentValueNamesTheVariable) {
   EXPECT_THAT(problems[0].message, HasSubstr("whole number"));
 }
 
+TEST(ConfigTest, AnEnvironmentVariableThatNamesNoKeyIsAnErrorWithTheClosestKey) {
+  auto problems = problems_of("", {"MXN_MODELS_DIR=/x", "MXN_COMPLETELY_ELSE=1", "MXN_API_PORT=9000"});
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].field, "MXN_COMPLETELY_ELSE");
+  EXPECT_THAT(problems[0].message, HasSubstr("no such key ("));
+  EXPECT_EQ(problems[1].field, "MXN_MODELS_DIR");
+  EXPECT_EQ(problems[1].message, "no such key; did you mean MXN_MODELS_STORE_DIR?");
+}
+
 TEST(ConfigTest, ValidationReportsEveryProblemWithItsPath) {
   auto problems = problems_of(R"(
 api:
@@ -139,7 +149,7 @@ TEST(ConfigTest, UnknownKeysAndWrongTypesAreReported) {
   auto problems = problems_of("warehouse:\n  pth: x\n  threads: many\nlog_level: loud\n");
   std::vector<std::string> fields;
   for (const auto& p : problems) fields.push_back(p.field + ": " + p.message);
-  EXPECT_THAT(fields, ::testing::Contains("warehouse.pth: unknown key"));
+  EXPECT_THAT(fields, ::testing::Contains("warehouse.pth: unknown key; did you mean path?"));
   EXPECT_THAT(fields, ::testing::Contains("warehouse.threads: must be a whole number, got 'many'"));
 }
 
