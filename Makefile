@@ -6,16 +6,21 @@ ifeq ($(CI),true)
   CMAKE_ARGS += -DMXN_WERROR=ON
 endif
 
-.PHONY: setup build run test bench asan fuzz sanitized tsan clean
+.PHONY: setup configure build run test bench asan fuzz sanitized tsan clean
 
 setup:
 	@scripts/setup
 
-build: setup
+configure: setup
 	@cmake -S . -B $(BUILD) $(CMAKE_ARGS) >/dev/null
+
+# Everything: the mxn binary, the Python module, the tests.
+build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-run: build
+# Only what it runs: the mxn binary.
+run: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target mxn
 	@scripts/demo $(BUILD)
 
 test: build

@@ -34,15 +34,15 @@ echo "== seeding $users users, $items items per domain, $interactions interactio
 
 results="$work/results.jsonl"
 for round in $(seq 1 "$rounds"); do
-  "$engine_bench" --benchmark_filter=RecommendAndLog --benchmark_min_time="$seconds" --benchmark_format=json \
-    > "$work/cpp.json"
+  "$engine_bench" --benchmark_filter=RecommendAndLog --benchmark_min_time="$seconds" \
+    --benchmark_out="$work/cpp.json" --benchmark_out_format=json
   $python - "$work/cpp.json" "$round" >> "$results" <<'PY'
 import json, sys
 for b in json.load(open(sys.argv[1]))["benchmarks"]:
     print(json.dumps({"round": int(sys.argv[2]), "side": "c++", "variant": b["name"].split("/")[1],
                       "mean_us": b["real_time"], "p50_us": b["p50_us"], "calls_per_s": 1e6 / b["real_time"]}))
 PY
-  $python bench/python_bench.py | sed "s/^{/{\"round\": $round, \"side\": \"python\", /" >> "$results"
+  $python bench/python_bench.py | grep "^{" | sed "s/^{/{\"round\": $round, \"side\": \"python\", /" >> "$results"
 done
 cat "$results"
 $python - "$results" <<'PY'

@@ -98,6 +98,7 @@ py::dict item_dict(const engine::RecommendedItem& item) {
 PYBIND11_MODULE(_mxn, m) {
   using mxn::python::CallFailed;
   using mxn::python::Runtime;
+  mxn::log::to_stderr();
   m.doc() = "The C++ core of mxn; use the `mxn` package (RecommendationEngine, BehaviorTracker).";
   static py::exception<CallFailed> call_error(m, "CallError");
   py::register_exception_translator([](std::exception_ptr p) {

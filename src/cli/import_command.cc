@@ -1,5 +1,6 @@
-// mxn import --domain D (--interactions FILE | --items FILE) [column mapping]: CSV or Parquet through
-// DuckDB's own readers, all or nothing, bad rows reported with their lines.
+// mxn import --domain D (--interactions FILE | --items FILE) [--delimiter C] [--no-header] [column mapping]:
+// delimited text or Parquet through DuckDB's own readers, all or nothing, each distinct problem reported
+// once with its rows and lines.
 
 #include <fmt/format.h>
 
@@ -17,6 +18,8 @@ struct ImportArgs {
   warehouse::CsvImportOptions x;
   warehouse::ItemImportOptions i;
   std::string type_col;  // set: read the type per row; unset: --type (default "rating" only with --rating-col)
+  std::string delimiter = ",";
+  bool no_header = false;
 };
 }  // namespace
 
@@ -25,9 +28,15 @@ void add_import(CLI::App& app, Run& run) {
   auto a = std::make_shared<ImportArgs>();
   cmd->add_option("--domain", a->domain, "Domain the rows belong to")->required();
   auto* files = cmd->add_option_group("file", "What to load");
-  files->add_option("--interactions", a->interactions, "Interactions file (.csv with a header, or .parquet)");
-  files->add_option("--items", a->items, "Catalog items file (.csv with a header, or .parquet)");
+  files->add_option("--interactions", a->interactions, "Interactions file (delimited text, or .parquet)");
+  files->add_option("--items", a->items, "Catalog items file (delimited text, or .parquet)");
   files->require_option(1);
+  cmd->add_option("--delimiter", a->delimiter,
+                  "CSV: the column separator, one character; '\\t' or tab for a tab")
+      ->capture_default_str();
+  cmd->add_flag(
+      "--no-header", a->no_header,
+      "CSV: the file has no header row; name columns by position, 1 for the first (e.g. --user-col 1)");
   cmd->add_option("--user-col", a->x.user_col, "Interactions: user id column")->capture_default_str();
   cmd->add_option("--item-col", a->x.item_col, "Item id column (interactions and items)")->capture_default_str();
   cmd->add_option("--rating-col", a->x.rating_col,
@@ -48,17 +57,23 @@ void add_import(CLI::App& app, Run& run) {
   cmd->callback([&run, a] {
     run = [a](const config::Config& config) {
       config.domain(a->domain);  // unknown or disabled: a clear error before reading anything
+      const std::string delimiter = a->delimiter == "\\t" || a->delimiter == "tab" ? "\t" : a->delimiter;
+      if (delimiter.size() != 1)
+        throw Error(Code::kInvalidArgument, "must be one character, or \\t", "delimiter");
+      const warehouse::TextFormat format{.delimiter = delimiter[0], .header = !a->no_header};
       warehouse::Warehouse wh(config.warehouse);
       const auto start = std::chrono::steady_clock::now();
       std::int64_t rows = 0;
       if (!a->items.empty()) {
         warehouse::ItemImportOptions o = a->i;
+        o.format = format;
         o.domain = a->domain;
         o.item_col = a->x.item_col;
         o.metadata_col = a->x.metadata_col;
         rows = wh.import_items(a->items, o);
       } else {
         warehouse::CsvImportOptions o = a->x;
+        o.format = format;
         o.fixed_domain = a->domain;
         if (!a->type_col.empty()) {
           o.type_col = a->type_col;

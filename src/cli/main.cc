@@ -2,17 +2,16 @@
 // (defaults, file, MXN_* environment), runs one subcommand, and maps errors to exit codes.
 
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <string>
 
+#include "build_info.h"
 #include "cli/commands.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/log.h"
-
-#include <spdlog/sinks/stdout_color_sinks.h>
 
 namespace {
 
@@ -28,6 +27,34 @@ int exit_code(mxn::Code code) {
   }
 }
 
+/// mxn --version: what was built, from which commit, how, and for which CPU features.
+std::string version_text() {
+#if defined(__clang__)
+  const std::string kCompiler = "clang ";  // __VERSION__ names it too
+#else
+  const std::string kCompiler = "g++ ";
+#endif
+  std::string features;  // the instruction sets the compiler was allowed to use (-march)
+#if defined(__SSE4_2__)
+  features += " sse4.2";
+#endif
+#if defined(__AVX2__)
+  features += " avx2";
+#endif
+#if defined(__FMA__)
+  features += " fma";
+#endif
+#if defined(__AVX512F__)
+  features += " avx512f";
+#endif
+#if defined(__AVX512VNNI__)
+  features += " avx512vnni";
+#endif
+  return std::string("mxn ") + MXN_VERSION + "\ncommit " + MXN_GIT_COMMIT + "\nbuild " + MXN_BUILD_TYPE +
+         ", " + kCompiler + __VERSION__ +
+         "\ncpu features compiled in:" + (features.empty() ? " baseline x86-64" : features);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -35,8 +62,10 @@ int main(int argc, char** argv) {
                "Every config key can be overridden with MXN_<SECTION>_<KEY> (e.g. MXN_WAREHOUSE_PATH)."};
   app.name("mxn");
   std::string config_path;
-  app.add_option("--config", config_path, "YAML config file (default: config/config.yaml if it exists)");
-  app.require_subcommand(1);
+  const std::string config_help = "YAML config file (default: config/config.yaml if it exists)";
+  app.add_option("--config", config_path, config_help);
+  app.set_version_flag("--version", version_text(), "Print the version, commit, build type and CPU features");
+  app.require_subcommand(0, 1);  // none: said below, with the list
   app.fallthrough();
 
   mxn::cli::Run run;
@@ -48,21 +77,54 @@ int main(int argc, char** argv) {
   mxn::cli::add_evaluate(app, run);
   mxn::cli::add_tune(app, run);
   mxn::cli::add_recommend(app, run);
+  std::string names;
+  for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  }
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    sub->footer("Before or after the subcommand:\n  --config FILE  " + config_help);
+  }
 
-  // Logs go to stderr so that stdout carries only results (tables, JSON).
-  spdlog::set_default_logger(spdlog::stderr_color_mt("mxn"));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  mxn::log::to_stderr();
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ExtrasError& e) {
+    // The first word that is no subcommand is taken for a mistyped one.
+    const auto extras = app.remaining();
+    if (app.get_subcommands().empty() && !extras.empty() && !extras.front().starts_with("-")) {
+      std::cerr << "mxn: error: unknown subcommand '" << extras.front() << "'; the subcommands are " << names
+                << " (mxn --help)\n";
+      return e.get_exit_code();
+    }
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (app.get_subcommands().empty()) {
+    std::cerr << "mxn: error: a subcommand is required: " << names << " (mxn --help)\n";
+    return static_cast<int>(CLI::ExitCodes::RequiredError);
+  }
 
   try {
     if (config_path.empty() && std::filesystem::exists("config/config.yaml")) config_path = "config/config.yaml";
     const mxn::config::Config config = mxn::config::load(config_path);
     mxn::log::set_level(config.log_level);
+    if (config_path.empty()) {  // say where things will be: they follow the working directory
+      mxn::log::info("config.defaults", "why", "no --config and no ./config/config.yaml", "warehouse",
+                     std::filesystem::absolute(config.warehouse.path).string(), "models",
+                     std::filesystem::absolute(config.models.store_dir).string());
+    }
     run(config);
     return 0;
   } catch (const mxn::Error& e) {
-    std::cerr << "mxn: error: " << e.what() << "\n";
+    if (e.problems().size() > 1) {  // one line each
+      std::cerr << "mxn: error:\n";
+      for (const auto& p : e.problems())
+        std::cerr << "  " << (p.field.empty() ? "" : p.field + ": ") << p.message << "\n";
+    } else {
+      std::cerr << "mxn: error: " << e.what() << "\n";
+    }
     return exit_code(e.code());
   } catch (const std::exception& e) {
     std::cerr << "mxn: error: " << e.what() << "\n";

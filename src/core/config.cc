@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -278,7 +279,25 @@ std::vector<std::string> process_env() {
   return env;
 }
 
-Config parse(const std::string& yaml, const std::string& source, const std::vector<std::string>& env) {
+/// The relative paths a file gives are relative to its folder `base`, wherever mxn runs from.
+void resolve_file_paths(Config& config, const std::filesystem::path& base) {
+  auto resolve = [&](std::string& path, const std::string& key) {
+    if (path.empty() || path == ":memory:" || std::filesystem::path(path).is_absolute() ||
+        !config.set_keys.contains(key)) {
+      return;
+    }
+    path = (base / path).lexically_normal().string();
+  };
+  resolve(config.warehouse.path, "warehouse.path");
+  resolve(config.models.store_dir, "models.store_dir");
+  for (auto& [name, d] : config.domains) {
+    resolve(d.models.embedding.model_path, "domains." + name + ".models.embedding.model_path");
+  }
+}
+
+/// `base`: the folder of the file `yaml` came from (empty: it came from no file).
+Config parse(const std::string& yaml, const std::string& source, const std::vector<std::string>& env,
+             const std::filesystem::path& base = {}) {
   Config config;
   std::vector<FieldError> errors;
   try {
@@ -287,6 +306,7 @@ Config parse(const std::string& yaml, const std::string& source, const std::vect
   } catch (const YAML::Exception& e) {
     throw Error(Code::kInvalidArgument, source + ": " + e.what(), "config");
   }
+  if (!base.empty()) resolve_file_paths(config, base);  // before the environment, whose paths are the shell's
   apply_env(config, env, errors);
   if (errors.empty()) errors = config.validate();
   if (!errors.empty()) throw Error(std::move(errors));
@@ -497,7 +517,8 @@ Config load(const std::string& path, const std::vector<std::string>& env) {
     ss << in.rdbuf();
     text = ss.str();
   }
-  return parse(text, path.empty() ? "defaults" : path, env);
+  if (path.empty()) return parse(text, "defaults", env);
+  return parse(text, path, env, std::filesystem::absolute(path).parent_path());
 }
 
 Config load_from_string(const std::string& yaml, const std::vector<std::string>& env) {

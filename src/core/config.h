@@ -172,7 +172,9 @@ nlohmann::json to_json(const DomainConfig& domain);
 nlohmann::json value_at(const DomainConfig& domain, const std::string& key);
 
 /// Defaults, then the YAML file at `path` (empty: none), then the environment; throws Error listing every
-/// problem (unknown keys, wrong types, failed validation).
+/// problem (unknown keys, wrong types, failed validation). Relative paths the file gives (warehouse.path,
+/// models.store_dir, an embedding model_path) are relative to the file's folder; those of the defaults and
+/// the environment to the working directory.
 Config load(const std::string& path);
 /// The same with `env` ("NAME=value" entries) as the environment (the Python module passes its overrides so).
 Config load(const std::string& path, const std::vector<std::string>& env);

@@ -32,6 +32,10 @@ template <class... KV> void info(std::string_view event, const KV&... kv) { deta
 template <class... KV> void warn(std::string_view event, const KV&... kv) { detail::emit(spdlog::level::warn, event, kv...); }
 template <class... KV> void error(std::string_view event, const KV&... kv) { detail::emit(spdlog::level::err, event, kv...); }
 
+/// Log lines go to stderr, timestamped (stdout carries results: tables, JSON, a library's caller's own
+/// output). The CLI and the Python module call it once at start.
+void to_stderr();
+
 /// Sets the level by name ("debug", "info", "warn", "error", "off"); unknown names are an Error.
 void set_level(std::string_view level);
 

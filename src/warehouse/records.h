@@ -111,8 +111,15 @@ struct InteractionChunk {
   std::size_t size() const { return user_ids.size(); }
 };
 
+/// How a delimited text file is laid out (Parquet files ignore it).
+struct TextFormat {
+  char delimiter = ',';  // one character, e.g. a tab, ';' or '|'
+  bool header = true;    // false: no header row; columns are named by position, "1" for the first
+};
+
 /// How import_interactions_csv reads, validates and weighs rows (from config interactions + domains).
 struct CsvImportOptions {
+  TextFormat format;
   // Which source column holds each field ("" = the field is absent). fixed_domain / fixed_type, when set,
   // give every row that value instead of reading a column.
   std::string user_col = "user_id";
@@ -125,7 +132,7 @@ struct CsvImportOptions {
   std::string metadata_col = "metadata";
   std::string fixed_domain;
   std::string fixed_type;
-  std::size_t max_reported_rows = 20;          // bad rows listed in the error (all are counted)
+  std::size_t max_reported_rows = 20;          // distinct problems listed in the error (all rows are counted)
   std::map<std::string, double> type_weights;  // the accepted types
   std::map<std::string, RatingScale> domains;  // the accepted (enabled) domains and their rating scales
   std::int64_t max_id_bytes = 256;
@@ -135,6 +142,7 @@ struct CsvImportOptions {
 
 /// How import_items reads a catalog file (CSV or Parquet): which column holds each field ("" = absent).
 struct ItemImportOptions {
+  TextFormat format;
   std::string domain;                // every item goes to this domain
   std::string item_col = "item_id";
   std::string title_col = "title";

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,71 +27,111 @@ bool is_parquet(const std::string& path) {
   return path.size() >= 8 && path.compare(path.size() - 8, 8, ".parquet") == 0;
 }
 
+/// A file's columns as DuckDB reads them. Without a header they are named by position: "1" is the first.
+struct FileColumns {
+  std::vector<std::string> names;  // DuckDB's (column0, column1, ... without a header)
+  bool by_position = false;
+
+  /// DuckDB's name of the column the user calls `name`, if the file has it.
+  std::optional<std::string> find(const std::string& name) const {
+    if (by_position) {
+      if (name.empty() || name.size() > 6 || !std::all_of(name.begin(), name.end(), ::isdigit))
+        return std::nullopt;
+      const auto n = static_cast<std::size_t>(std::stoul(name));
+      if (n < 1 || n > names.size()) return std::nullopt;
+      return names[n - 1];
+    }
+    if (std::find(names.begin(), names.end(), name) == names.end()) return std::nullopt;
+    return name;
+  }
+  std::string listed() const {
+    if (by_position) return "columns 1 to " + std::to_string(names.size()) + ", no header";
+    std::string out;
+    for (const auto& c : names) out += (out.empty() ? "" : ", ") + c;
+    return out;
+  }
+};
+
 /// The source column `column` as text, a fixed value, or NULL when the field is absent (no column named, or
 /// an optional column the file does not have).
-std::string field(const std::string& column, const std::string& fixed, const std::vector<std::string>& columns) {
+std::string field(const std::string& column, const std::string& fixed, const FileColumns& columns) {
   if (!fixed.empty()) return quote_literal(fixed);
-  if (column.empty() || std::find(columns.begin(), columns.end(), column) == columns.end()) {
-    return "CAST(NULL AS VARCHAR)";
-  }
-  return "CAST(r." + quote_identifier(column) + " AS VARCHAR)";
+  const auto name = column.empty() ? std::nullopt : columns.find(column);
+  if (!name) return "CAST(NULL AS VARCHAR)";
+  return "CAST(r." + quote_identifier(*name) + " AS VARCHAR)";
 }
 
-std::string file_reader(const std::string& path) {
+std::string file_reader(const std::string& path, const TextFormat& format) {
   if (is_parquet(path)) return "read_parquet(" + quote_literal(path) + ")";
-  return "read_csv(" + quote_literal(path) + ", header = true, all_varchar = true, delim = ',', quote = '\"', "
-         "escape = '\"')";
+  if (format.delimiter == '\0' || format.delimiter == '\n' || format.delimiter == '"') {
+    throw Error(Code::kInvalidArgument, "must be a character other than a quote or a line break",
+                "delimiter");
+  }
+  return "read_csv(" + quote_literal(path) + ", header = " + (format.header ? "true" : "false") +
+         ", all_varchar = true, delim = " + quote_literal(std::string(1, format.delimiter)) +
+         ", quote = '\"', escape = '\"')";
 }
 
-/// The column names of a file, as DuckDB reads them.
-std::vector<std::string> file_columns(Connection& connection, const std::string& reader) {
-  std::vector<std::string> columns;
-  auto described = connection.prepare("DESCRIBE SELECT * FROM " + reader).execute();
+/// The columns of a file, as DuckDB reads them.
+FileColumns file_columns(Connection& connection, const std::string& path, const TextFormat& format) {
+  FileColumns columns{.by_position = !format.header && !is_parquet(path)};
+  auto described = connection.prepare("DESCRIBE SELECT * FROM " + file_reader(path, format)).execute();
   for (auto chunk = described.next_chunk(); chunk; chunk = described.next_chunk()) {
-    for (std::size_t row = 0; row < chunk->size(); ++row) columns.emplace_back(chunk->varchar(0, row));
+    for (std::size_t row = 0; row < chunk->size(); ++row) columns.names.emplace_back(chunk->varchar(0, row));
   }
   return columns;
 }
 
 /// Throws when `required` names a column the file lacks.
-void require_columns(const std::string& path, const std::vector<std::string>& columns,
+void require_columns(const std::string& path, const FileColumns& columns,
                      const std::vector<std::string>& required) {
-  std::string missing, found;
+  std::string missing;
   for (const auto& c : required) {
-    if (std::find(columns.begin(), columns.end(), c) == columns.end()) missing += (missing.empty() ? "" : ", ") + c;
+    if (!columns.find(c)) missing += (missing.empty() ? "" : ", ") + c;
   }
   if (missing.empty()) return;
-  for (const auto& c : columns) found += (found.empty() ? "" : ", ") + c;
-  throw Error(Code::kInvalidArgument, path + " lacks column(s) " + missing + " (it has: " + found + ")", "path");
+  throw Error(Code::kInvalidArgument,
+              path + " lacks column(s) " + missing + " (it has: " + columns.listed() + ")", "path");
 }
 
-/// Runs a query yielding (line, problem, total bad rows) for the bad rows; throws them all as one Error.
+/// Runs a bad_rows_query (problem, rows, first lines, every bad row's count); throws them all as one Error,
+/// one entry per distinct problem.
 void throw_bad_rows(Result result) {
   std::vector<FieldError> problems;
-  std::int64_t bad = 0;
+  std::int64_t bad = 0, listed = 0;
   for (auto chunk = result.next_chunk(); chunk; chunk = result.next_chunk()) {
     for (std::size_t row = 0; row < chunk->size(); ++row) {
-      problems.push_back({"line " + std::to_string(chunk->int64(0, row)), std::string(chunk->varchar(1, row))});
-      bad = chunk->int64(2, row);
+      const std::int64_t rows = chunk->int64(1, row);
+      problems.push_back({rows == 1 ? "line " + std::string(chunk->varchar(2, row))
+                                    : std::to_string(rows) + " rows, lines " +
+                                          std::string(chunk->varchar(2, row)) + (rows > 10 ? ", ..." : ""),
+                          std::string(chunk->varchar(0, row))});
+      listed += rows;
+      bad = chunk->int64(3, row);
     }
   }
   if (problems.empty()) return;
-  if (bad > static_cast<std::int64_t>(problems.size())) {
-    problems.push_back({"", std::to_string(bad - static_cast<std::int64_t>(problems.size())) +
-                                " more bad rows not listed; nothing was imported"});
+  if (bad > listed) {
+    problems.push_back({"", std::to_string(bad - listed) + " more bad rows with other problems (" +
+                                std::to_string(bad) + " in all); nothing was imported"});
   }
   throw Error(std::move(problems));
 }
 
-/// The bad rows of a `checked` CTE: line, problem, and how many there are in all.
+/// The bad rows of a `checked` CTE grouped by problem, in the order they first occur: the problem, its rows,
+/// the first ten of their lines, and how many bad rows there are in all.
 std::string bad_rows_query(const std::string& source, std::size_t limit) {
-  return source + "SELECT line, problem, count(*) OVER () FROM checked WHERE problem IS NOT NULL ORDER BY line LIMIT " +
+  return source +
+         "SELECT problem, count(*), array_to_string(list(line ORDER BY line)[1:10], ', '), "
+         "CAST(sum(count(*)) OVER () AS BIGINT) "
+         "FROM checked WHERE problem IS NOT NULL GROUP BY problem ORDER BY min(line) LIMIT " +
          std::to_string(limit);
 }
 
-/// Line numbers: the header is line 1 of a CSV; a Parquet file counts rows from 1.
-std::string line_number(const std::string& path) {
-  return std::string("row_number() OVER () + ") + (is_parquet(path) ? "0" : "1") + " AS line";
+/// Line numbers: a header is line 1 of a CSV; a Parquet file counts rows from 1.
+std::string line_number(const std::string& path, const TextFormat& format) {
+  return std::string("row_number() OVER () + ") + (is_parquet(path) || !format.header ? "0" : "1") +
+         " AS line";
 }
 
 /// What the one-pass import's error() raises for a bad row; the line-numbered pass then finds them all.
@@ -142,8 +183,8 @@ InteractionFileQuery interaction_file_query(Connection& connection, const std::s
     rating_max.push_back(scale.max);
     rating_neutral.push_back(scale.neutral);
   }
-  const std::string reader = file_reader(csv_path);
-  const std::vector<std::string> columns = file_columns(connection, reader);
+  const std::string reader = file_reader(csv_path, options.format);
+  const FileColumns columns = file_columns(connection, csv_path, options.format);
   std::vector<std::string> required = {options.user_col, options.item_col};
   if (options.fixed_domain.empty()) required.push_back(options.domain_col);
   if (options.fixed_type.empty()) required.push_back(options.type_col);
@@ -154,14 +195,16 @@ InteractionFileQuery interaction_file_query(Connection& connection, const std::s
   // Parameters: $1 first id, $2/$3 type names/weights, $4 domains, $5/$6 their rating ranges, $7 their neutral
   // ratings, $8 max id bytes, $9 now, $10 latest accepted timestamp, $11 max metadata bytes.
   const std::string source =
-      "WITH raw AS (SELECT " + (with_lines ? line_number(csv_path) + ", " : std::string()) +
-      f(options.user_col, "") + " AS user_id, " + f(options.domain_col, options.fixed_domain) + " AS domain, " +
-      f(options.item_col, "") + " AS item_id, " + f(options.type_col, options.fixed_type) + " AS interaction_type, " +
-      f(options.rating_col, "") + " AS raw_rating, " + f(options.count_col, "") + " AS raw_count, " + raw_time +
-      " AS raw_time, " + "nullif(" +
-      f(options.metadata_col, "") + ", '') AS metadata FROM " + reader + " r), "
+      "WITH raw AS (SELECT " + (with_lines ? line_number(csv_path, options.format) + ", " : std::string()) +
+      f(options.user_col, "") + " AS user_id, " + f(options.domain_col, options.fixed_domain) +
+      " AS domain, " + f(options.item_col, "") + " AS item_id, " + f(options.type_col, options.fixed_type) +
+      " AS interaction_type, " + f(options.rating_col, "") + " AS raw_rating, " + f(options.count_col, "") +
+      " AS raw_count, " + raw_time + " AS raw_time, " + "nullif(" + f(options.metadata_col, "") +
+      ", '') AS metadata FROM " + reader +
+      " r), "
       "src AS (SELECT raw.*, TRY_CAST(nullif(raw_rating, '') AS DOUBLE) AS rating, "
-      "  TRY_CAST(nullif(raw_count, '') AS DOUBLE) AS event_count, w.weight AS type_weight, s.domain AS known_domain, "
+      "  TRY_CAST(nullif(raw_count, '') AS DOUBLE) AS event_count, w.weight AS type_weight, s.domain AS "
+      "known_domain, "
       "  s.rmin, s.rmax, s.rneutral, "
       "  CASE WHEN raw_time IS NULL OR raw_time = '' THEN $9 "
       "       WHEN suffix(raw_time, 'Z') THEN TRY_CAST(raw_time AS TIMESTAMP) "
@@ -170,19 +213,26 @@ InteractionFileQuery interaction_file_query(Connection& connection, const std::s
       "       ELSE CAST(TRY_CAST(raw_time AS TIMESTAMPTZ) AS TIMESTAMP) END AS ts "
       "  FROM raw LEFT JOIN (SELECT unnest($2::VARCHAR[]) AS type, unnest($3::DOUBLE[]) AS weight) w "
       "    ON w.type = raw.interaction_type "
-      "  LEFT JOIN (SELECT unnest($4::VARCHAR[]) AS domain, unnest($5::DOUBLE[]) AS rmin, unnest($6::DOUBLE[]) AS rmax, "
+      "  LEFT JOIN (SELECT unnest($4::VARCHAR[]) AS domain, unnest($5::DOUBLE[]) AS rmin, "
+      "unnest($6::DOUBLE[]) AS rmax, "
       "    unnest($7::DOUBLE[]) AS rneutral) s ON s.domain = raw.domain), "
       "checked AS (SELECT src.*, $1 - 1 AS id_base, "
-      "  CASE WHEN interaction_type = 'rating' THEN rating - rneutral ELSE type_weight * coalesce(event_count, 1) END "
+      "  CASE WHEN interaction_type = 'rating' THEN rating - rneutral ELSE type_weight * "
+      "coalesce(event_count, 1) END "
       "  AS weight, CASE "
-      "  WHEN coalesce(user_id, '') = '' OR strlen(user_id) > $8 THEN format('user_id must be 1 to {} bytes', $8) "
-      "  WHEN coalesce(item_id, '') = '' OR strlen(item_id) > $8 THEN format('item_id must be 1 to {} bytes', $8) "
+      "  WHEN coalesce(user_id, '') = '' OR strlen(user_id) > $8 THEN format('user_id must be 1 to {} "
+      "bytes', $8) "
+      "  WHEN coalesce(item_id, '') = '' OR strlen(item_id) > $8 THEN format('item_id must be 1 to {} "
+      "bytes', $8) "
       "  WHEN known_domain IS NULL THEN "
-      "    format('domain \"{}\" is unknown or disabled', coalesce(domain, '')) "
-      "  WHEN type_weight IS NULL THEN format('interaction_type \"{}\" is unknown', coalesce(interaction_type, '')) "
+      "    format('domain \"{}\" is unknown or disabled (known: {})', coalesce(domain, ''), "
+      "           array_to_string($4::VARCHAR[], ', ')) "
+      "  WHEN type_weight IS NULL THEN format('interaction_type \"{}\" is unknown (known: {})', "
+      "    coalesce(interaction_type, ''), array_to_string($2::VARCHAR[], ', ')) "
       "  WHEN raw_rating IS NOT NULL AND raw_rating <> '' AND rating IS NULL THEN "
       "    format('rating \"{}\" is not a number', raw_rating) "
-      "  WHEN interaction_type = 'rating' AND rating IS NULL THEN 'rating is required for interaction_type rating' "
+      "  WHEN interaction_type = 'rating' AND rating IS NULL THEN 'rating is required for interaction_type "
+      "rating' "
       "  WHEN rating IS NOT NULL AND (isnan(rating) OR NOT (rating BETWEEN rmin AND rmax)) THEN "
       "    format('rating {} is outside [{}, {}]', rating, rmin, rmax) "
       "  WHEN raw_count IS NOT NULL AND raw_count <> '' AND event_count IS NULL THEN "
@@ -194,7 +244,8 @@ InteractionFileQuery interaction_file_query(Connection& connection, const std::s
       "  WHEN ts < TIMESTAMP '1970-01-01' OR ts > $10 THEN "
       "    format('timestamp {} is before 1970 or more than a day in the future', ts) "
       "  WHEN metadata IS NOT NULL AND (strlen(metadata) > $11 OR NOT json_valid(metadata) OR "
-      "       json_type(metadata) <> 'OBJECT') THEN format('metadata must be a JSON object of at most {} bytes', $11) "
+      "       json_type(metadata) <> 'OBJECT') THEN format('metadata must be a JSON object of at most {} "
+      "bytes', $11) "
       "  END AS problem FROM src) ";
   auto bind_all = [type_names, type_weights, domain_names, rating_min, rating_max, rating_neutral, options](
                       PreparedStatement&& statement, std::int64_t first_id, std::int64_t now) {
@@ -278,24 +329,27 @@ std::int64_t Warehouse::import_interactions_csv(const std::string& csv_path, con
 std::int64_t Warehouse::import_items(const std::string& path, const ItemImportOptions& options) {
   if (!std::ifstream(path).good()) throw Error(Code::kNotFound, "cannot open file " + path, "path");
   if (options.domain.empty()) throw Error(Code::kInvalidArgument, "must not be empty", "domain");
-  const std::string reader = file_reader(path);
+  const std::string reader = file_reader(path, options.format);
   auto connection = pool_.acquire();
-  const std::vector<std::string> columns = file_columns(*connection, reader);
+  const FileColumns columns = file_columns(*connection, path, options.format);
   require_columns(path, columns, {options.item_col});
   const auto f = [&](const std::string& column) { return field(column, "", columns); };
   // $1 domain, $2 tags separator, $3 max id bytes, $4 now.
   const std::string source =
-      "WITH raw AS (SELECT " + line_number(path) + ", " + f(options.item_col) + " AS item_id, coalesce(" +
-      f(options.title_col) + ", '') AS title, coalesce(" + f(options.description_col) + ", '') AS description, " +
-      f(options.tags_col) + " AS raw_tags, nullif(" + f(options.metadata_col) + ", '') AS metadata FROM " + reader +
+      "WITH raw AS (SELECT " + line_number(path, options.format) + ", " + f(options.item_col) +
+      " AS item_id, coalesce(" + f(options.title_col) + ", '') AS title, coalesce(" +
+      f(options.description_col) + ", '') AS description, " + f(options.tags_col) + " AS raw_tags, nullif(" +
+      f(options.metadata_col) + ", '') AS metadata FROM " + reader +
       " r), "
       "checked AS (SELECT raw.*, CASE "
-      "  WHEN coalesce(item_id, '') = '' OR strlen(item_id) > $3 THEN format('item_id must be 1 to {} bytes', $3) "
+      "  WHEN coalesce(item_id, '') = '' OR strlen(item_id) > $3 THEN format('item_id must be 1 to {} "
+      "bytes', $3) "
       "  WHEN metadata IS NOT NULL AND (NOT json_valid(metadata) OR json_type(metadata) <> 'OBJECT') THEN "
       "    'metadata must be a JSON object' "
       "  END AS problem, $1 AS domain, $4 AS now, "
       "  CASE WHEN coalesce(raw_tags, '') = '' THEN CAST([] AS VARCHAR[]) "
-      "       ELSE list_filter(list_transform(string_split(raw_tags, $2), t -> trim(t)), t -> t <> '') END AS tags "
+      "       ELSE list_filter(list_transform(string_split(raw_tags, $2), t -> trim(t)), t -> t <> '') END "
+      "AS tags "
       "  FROM raw) ";
   auto bind = [&](PreparedStatement&& statement) {
     statement.bind_varchar(1, options.domain)

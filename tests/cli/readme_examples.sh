@@ -2,7 +2,8 @@
 # The README's `mxn` examples, verbatim, on the shipped config:
 #   - on `make run`'s demo data (seed --if-empty, train, as scripts/demo does): the evaluate example;
 #   - on a MovieLens-shaped pair of CSV files (movies.csv: movieId,title,genres; ratings.csv:
-#     userId,movieId,rating,timestamp): the "Importing MovieLens" block, then `mxn tune` and `mxn train`.
+#     userId,movieId,rating,timestamp): the "Importing MovieLens" block, then `mxn tune` and `mxn train`;
+#   - a u.data file (tab-separated, no header): the "Another delimiter" block.
 # Each command must succeed; evaluate must report popularity, every enabled model and the blend.
 set -euo pipefail
 mxn="$1"
@@ -70,4 +71,12 @@ build/src/cli/mxn tune --domain movies --trials 2 >/dev/null || fail "mxn tune f
 out="$(build/src/cli/mxn train --domain movies)" || fail "mxn train failed after tuning"
 grep -q "ensemble" <<<"$out" || fail "mxn train did not report the served blend"
 build/src/cli/mxn stats | grep -q "movies: tuned v1" || fail "mxn stats does not show the tuned values"
+
+# 3. MovieLens 100K's u.data: tab-separated, no header.
+printf '196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t377\t1\t878887116\n' > u.data
+readme_block "Another delimiter" > udata.sh
+[[ $(grep -c '^build/src/cli/mxn import' udata.sh) -eq 1 ]] || fail "README lost its u.data example"
+out="$(bash -euo pipefail udata.sh)" || fail "the README's u.data example failed:
+$(cat udata.sh)"
+grep -q "^imported 3 interactions" <<<"$out" || fail "u.data: $out"
 echo "readme_examples: ok"

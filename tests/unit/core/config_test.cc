@@ -3,8 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "test_util.h"
 
 namespace mxn::config {
 namespace {
@@ -36,8 +39,30 @@ TEST(ConfigTest, ShippedFileEqualsDefaults) {
   EXPECT_FALSE(from_file.is_set("domains.movies.ensemble.weights.ease"));
   EXPECT_TRUE(from_file.is_set("domains.movies.models.ease.max_items"));
   from_file.set_keys.clear();
+  // Its paths, relative to its folder, are the defaults' from the checkout's root.
+  EXPECT_EQ(from_file.warehouse.path, "../data/warehouse.duckdb");
+  EXPECT_EQ(from_file.models.store_dir, "../models");
+  from_file.warehouse.path = Config{}.warehouse.path;
+  from_file.models.store_dir = Config{}.models.store_dir;
   EXPECT_TRUE(from_file == Config{}) << "config/config.yaml and the defaults in core/config.h disagree";
   EXPECT_TRUE(Config{}.validate().empty());
+}
+
+TEST(ConfigTest, RelativePathsInAFileAreRelativeToItsFolder) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.file("etc"));
+  const std::string file = dir.file("etc/mxn.yaml");
+  std::ofstream(file) << "warehouse:\n  path: ../var/w.duckdb\nmodels:\n  store_dir: /abs/models\n"
+                         "domains:\n  movies:\n    models:\n      embedding:\n        model_path: minilm\n";
+  const Config c = load(file, {});
+  EXPECT_EQ(c.warehouse.path, dir.file("var/w.duckdb"));
+  EXPECT_EQ(c.models.store_dir, "/abs/models");
+  EXPECT_EQ(c.domains.at("movies").models.embedding.model_path, dir.file("etc/minilm"));
+  const Config env = load(file, {"MXN_WAREHOUSE_PATH=here/w.duckdb"});
+  EXPECT_EQ(env.warehouse.path, "here/w.duckdb") << "the environment's paths are the shell's";
+  const Config no_file = load("", {"MXN_WAREHOUSE_PATH=rel/w.duckdb"});
+  EXPECT_EQ(no_file.warehouse.path, "rel/w.duckdb");
+  EXPECT_EQ(no_file.models.store_dir, "models");
 }
 
 TEST(ConfigTest, DefaultsAreUsedWithoutAFile) {

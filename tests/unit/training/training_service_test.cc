@@ -80,7 +80,10 @@ TEST_F(TrainingServiceTest, AnEvaluationJobReportsEveryModelAndTheBlendAndSavesN
   std::atomic<int> published{0};
   TrainingService service(pipeline, *seeded.warehouse, seeded.config,
                           [&](const TrainingSummary&) { ++published; });
-  const std::string id = service.submit_evaluation("movies", {.split = "loo", .k = 5});
+  EvaluationOptions loo;
+  loo.split = "loo";
+  loo.k = 5;
+  const std::string id = service.submit_evaluation("movies", loo);
   const std::string training = service.submit({"movies"});
   EXPECT_NE(training, id) << "a queued evaluation does not stand in for training";
   const TrainingJob job = service.wait(id);
@@ -103,10 +106,12 @@ TEST_F(TrainingServiceTest, AnEvaluationJobReportsEveryModelAndTheBlendAndSavesN
   EXPECT_EQ(published, 1) << "only the training job published";
   EXPECT_EQ(store.versions("movies", "knn").size(), 1u) << "the evaluation saved no model";
 
-  const TrainingJob bad = service.wait(service.submit_evaluation("movies", {.split = "sideways"}));
+  EvaluationOptions sideways;
+  sideways.split = "sideways";
+  const TrainingJob bad = service.wait(service.submit_evaluation("movies", sideways));
   EXPECT_EQ(bad.status, "failed");
   EXPECT_NE(bad.error.find("split"), std::string::npos) << bad.error;
-  EXPECT_THROW(service.submit_evaluation("books", {}), Error);
+  EXPECT_THROW(service.submit_evaluation("books", EvaluationOptions()), Error);
 }
 
 TEST_F(TrainingServiceTest, UnknownDomainIsRefusedBeforeQueueing) {

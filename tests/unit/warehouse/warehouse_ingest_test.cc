@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -281,6 +282,74 @@ TEST_F(WarehouseIngestTest, ImportRejectsTheWholeFileOnABadRow) {
   expect_import_error(w_, csv, "rating");
   write_file(csv, "user_id,domain,item_id,interaction_type,metadata\nbob,movies,m2,view,[1]\n");
   expect_import_error(w_, csv, "metadata must be a JSON object");
+}
+
+TEST_F(WarehouseIngestTest, EachDistinctProblemIsReportedOnceWithItsRowsLinesAndTheKnownValues) {
+  std::string text = "user_id,domain,item_id,interaction_type\n";
+  for (int i = 0; i < 25; ++i) text += "u" + std::to_string(i) + ",movies,m1,wink\n";
+  text += "bob,books,m1,view\n";
+  const std::string csv = dir_.file("many.csv");
+  write_file(csv, text);
+  try {
+    w_.import_interactions_csv(csv, import_options());
+    FAIL();
+  } catch (const Error& e) {
+    ASSERT_EQ(e.problems().size(), 2u) << e.what();
+    EXPECT_EQ(e.problems()[0].field, "25 rows, lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ...");
+    EXPECT_THAT(e.problems()[0].message,
+                ::testing::StartsWith("interaction_type \"wink\" is unknown (known: "));
+    EXPECT_THAT(e.problems()[0].message, ::testing::HasSubstr("view"));
+    EXPECT_EQ(e.problems()[1].field, "line 27");
+    EXPECT_THAT(e.problems()[1].message, ::testing::HasSubstr("(known: movies"));
+  }
+  CsvImportOptions few = import_options();
+  few.max_reported_rows = 1;
+  try {
+    w_.import_interactions_csv(csv, few);
+    FAIL();
+  } catch (const Error& e) {
+    ASSERT_EQ(e.problems().size(), 2u);
+    EXPECT_EQ(e.problems()[1].message,
+              "1 more bad rows with other problems (26 in all); nothing was imported");
+  }
+}
+
+TEST_F(WarehouseIngestTest, ATabSeparatedFileWithoutHeaderIsReadByColumnPosition) {
+  const std::string data = dir_.file("u.data");  // MovieLens 100K: user item rating timestamp, tab-separated
+  write_file(data, "196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t377\t1\t878887116\n");
+  CsvImportOptions o = import_options();
+  o.format.delimiter = '\t';
+  o.format.header = false;
+  o.fixed_domain = "movies";
+  o.fixed_type = "rating";
+  o.user_col = "1";
+  o.item_col = "2";
+  o.rating_col = "3";
+  o.time_col = "4";
+  o.metadata_col = "";
+  ASSERT_EQ(w_.import_interactions_csv(data, o), 3);
+  auto h = w_.user_history("196", "movies", 1);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].item_id, "242");
+  EXPECT_EQ(h[0].rating, 3.0);
+  EXPECT_EQ(h[0].timestamp_us, 881250949LL * 1000000);
+  write_file(data, "196\t242\t3\t881250949\n186\t302\t9\t891717742\n");
+  EXPECT_THROW(w_.import_interactions_csv(data, import_options()), Error)
+      << "by default columns are named by header";
+  o.item_col = "7";
+  try {
+    w_.import_interactions_csv(data, o);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("lacks column(s) 7 (it has: columns 1 to 4, no header)"));
+  }
+  o.item_col = "2";
+  try {
+    w_.import_interactions_csv(data, o);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("line 2: rating 9.0 is outside")) << "lines count from 1";
+  }
 }
 
 TEST_F(WarehouseIngestTest, ImportedCountsMultiplyTheTypesWeightAndAreChecked) {
