@@ -4,9 +4,9 @@
 #include <unistd.h>
 
 #include <cmath>
-#include <cstdio>
 
 #include "core/log.h"
+#include "core/terminal.h"
 
 namespace mxn::cli {
 
@@ -20,15 +20,17 @@ void Progress::update(const std::string& what, int step, int total, double loss)
     finish();
     what_ = what;
     started_ = now;
+    first_step_ = step;
   }
   const double elapsed = std::chrono::duration<double>(now - started_).count();
-  const double eta = step > 0 ? elapsed / step * (total - step) : 0.0;
+  // The pace of the steps seen so far (the first one only marks the start): steady, unlike a guess per step.
+  const std::string eta = step > first_step_
+                              ? fmt::format("{:.1f}s", elapsed / (step - first_step_) * (total - step))
+                              : std::string("-");
   const std::string loss_text = std::isnan(loss) ? "" : fmt::format(" loss {:.5g}", loss);
   if (tty_) {
-    std::fprintf(stderr, "\r\033[K%s  %d/%d%s  elapsed %.1fs  eta %.1fs", what.c_str(), step, total,
-                 loss_text.c_str(), elapsed, eta);
-    std::fflush(stderr);
-    open_line_ = true;
+    terminal::show_status(
+        fmt::format("{}  {}/{}{}  elapsed {:.1f}s  eta {}", what, step, total, loss_text, elapsed, eta));
   } else {
     log::info("progress", "what", what, "step", fmt::format("{}/{}", step, total), "loss",
               std::isnan(loss) ? std::string("-") : fmt::format("{:.5g}", loss), "elapsed",
@@ -37,8 +39,7 @@ void Progress::update(const std::string& what, int step, int total, double loss)
 }
 
 void Progress::finish() {
-  if (tty_ && open_line_) std::fputc('\n', stderr);
-  open_line_ = false;
+  if (tty_) terminal::end_status();
 }
 
 }  // namespace mxn::cli

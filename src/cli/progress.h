@@ -1,6 +1,7 @@
 #pragma once
-// Progress of long work: on a terminal, one line redrawn in place (what, step/total, loss, elapsed, ETA);
-// otherwise plain log lines, so logs stay readable.
+// Progress of long work: on a terminal, the status line (core/terminal.h) redrawn in place (what, step/total,
+// loss, elapsed, ETA; each task, e.g. "movies/collab als (final fit)", timed from its own first step), with
+// log lines printed above it; otherwise plain log lines.
 
 #include <chrono>
 #include <string>
@@ -18,8 +19,8 @@ class Progress {
 
  private:
   bool tty_;
-  bool open_line_ = false;
   std::string what_;
+  int first_step_ = 0;  // the step of what_'s first update, when started_ was taken
   std::chrono::steady_clock::time_point started_;
 };
 

@@ -34,7 +34,8 @@ std::string item_text(const warehouse::CatalogItem& item) {
 }
 
 ItemVectors build_item_vectors(warehouse::Warehouse& warehouse, const std::string& domain, const IdMap& items,
-                               text::TextEncoder& encoder) {
+                               text::TextEncoder& encoder,
+                               const std::function<void(std::size_t, std::size_t)>& on_batch) {
   std::unordered_map<std::string, warehouse::CatalogItem> catalog;
   for (auto& item : warehouse.list_items(domain)) {
     std::string id = item.item_id;
@@ -95,6 +96,7 @@ ItemVectors build_item_vectors(warehouse::Warehouse& warehouse, const std::strin
     }
     warehouse.set_item_embeddings(domain, rows);
     out.encoded += end - start;
+    if (on_batch) on_batch(out.encoded, todo.size());
     log::debug("train.item_vectors", "domain", domain, "encoded", out.encoded, "of", todo.size());
   }
   log::info("train.item_vectors", "domain", domain, "encoder", encoder.name(), "items", n, "encoded", out.encoded,

@@ -11,6 +11,7 @@
 // fingerprint depends only on its model folder.
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 #include "core/id_map.h"
@@ -32,8 +33,10 @@ struct ItemVectors {
 
 /// Vectors for every item of `items` (the domain's IdMap; items missing from the catalog are blank).
 /// Fits `encoder` on the non-empty texts first.
+/// `on_batch(encoded, to_encode)`, when given, after each batch of texts encoded.
 ItemVectors build_item_vectors(warehouse::Warehouse& warehouse, const std::string& domain, const IdMap& items,
-                               text::TextEncoder& encoder);
+                               text::TextEncoder& encoder,
+                               const std::function<void(std::size_t, std::size_t)>& on_batch = {});
 
 /// The text an item is encoded from: its title, description and tags, the non-empty ones joined by ". ".
 std::string item_text(const warehouse::CatalogItem& item);

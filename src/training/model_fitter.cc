@@ -1,6 +1,7 @@
 #include "training/model_fitter.h"
 
 #include <chrono>
+#include <cmath>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -13,9 +14,13 @@
 namespace mxn::training {
 
 ItemContent load_item_content(warehouse::Warehouse& warehouse, const std::string& domain, const IdMap& items,
-                              const EmbeddingParams& params) {
+                              const EmbeddingParams& params, const FitProgress& progress) {
   std::shared_ptr<text::TextEncoder> encoder = text::make_text_encoder(params);
-  ItemVectors built = build_item_vectors(warehouse, domain, items, *encoder);
+  const std::string what = "item texts " + std::string(encoder->name());
+  ItemVectors built =
+      build_item_vectors(warehouse, domain, items, *encoder, [&](std::size_t done, std::size_t total) {
+        if (progress) progress(what, static_cast<int>(done), static_cast<int>(total), std::nan(""));
+      });
   return ItemContent{.encoder = std::move(encoder), .vectors = std::move(built.vectors),
                      .with_text = items.size() - built.blank};
 }
@@ -50,7 +55,8 @@ std::vector<FittedModel> fit_models(const data::InteractionMatrix& matrix, const
       if (fitted.status == "fitted") {
         models::FitOptions options{.threads = request.threads};
         if (request.progress) {
-          options.progress = [&](int it, int total, double loss) { request.progress(names[q], it, total, loss); };
+          options.progress = [&, what = names[q] + " " + std::string(model->type_name())](
+                                 int it, int total, double loss) { request.progress(what, it, total, loss); };
         }
         const auto start = std::chrono::steady_clock::now();
         model->fit(weighed, options);

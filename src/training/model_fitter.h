@@ -25,6 +25,10 @@ class Warehouse;
 
 namespace mxn::training {
 
+/// Progress of a long step: `what` (a model: "collab als"; or "item texts minilm"), step `iteration` of
+/// `total`, `loss` NaN when there is none.
+using FitProgress = std::function<void(const std::string& model, int iteration, int total, double loss)>;
+
 /// The embedding model's input: the domain's items' text, encoded (rows follow the items' IdMap).
 struct ItemContent {
   std::shared_ptr<const text::TextEncoder> encoder;
@@ -32,9 +36,10 @@ struct ItemContent {
   std::size_t with_text = 0;      // items that have any text
 };
 
-/// Encodes (or reads back, see item_vectors.h) the catalog text of `items` of `domain`.
+/// Encodes (or reads back, see item_vectors.h) the catalog text of `items` of `domain`; `progress` counts
+/// the texts encoded.
 ItemContent load_item_content(warehouse::Warehouse& warehouse, const std::string& domain, const IdMap& items,
-                              const EmbeddingParams& params);
+                              const EmbeddingParams& params, const FitProgress& progress = {});
 
 struct FittedModel {
   std::string name;                            // the config / API name: knn, collab, ...
@@ -45,8 +50,6 @@ struct FittedModel {
 };
 
 /// What one model is doing during fit_models(): the model, the iteration and the loss (NaN when none).
-using FitProgress = std::function<void(const std::string& model, int iteration, int total, double loss)>;
-
 struct FitRequest {
   const config::ModelsConfig& models;
   std::string field_prefix;              // where the params live in config, for errors: "domains.movies.models"

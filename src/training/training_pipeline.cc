@@ -142,11 +142,20 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
       data::split_random_holdout(snap.matrix, config_.training.test_fraction, config_.training.seed);
   std::optional<ItemContent> content;
   if (std::find(names.begin(), names.end(), "embedding") != names.end()) {
-    content = load_item_content(warehouse_, domain, snap.items, domain_config.models.embedding);
+    content = load_item_content(warehouse_, domain, snap.items, domain_config.models.embedding, progress);
   }
-  const FitRequest request{.models = domain_config.models, .field_prefix = field_prefix,
-                           .content = content ? &*content : nullptr, .threads = config_.training.threads,
-                           .progress = progress};
+  // Each model is fitted twice, on the training part then on all data: the progress says which.
+  auto stage = [&progress](const char* label) -> Progress {
+    if (!progress) return {};
+    return [&progress, label](const std::string& what, int it, int total, double loss) {
+      progress(what + " (" + label + ")", it, total, loss);
+    };
+  };
+  FitRequest request{.models = domain_config.models,
+                     .field_prefix = field_prefix,
+                     .content = content ? &*content : nullptr,
+                     .threads = config_.training.threads,
+                     .progress = stage("held-out fit")};
 
   // Fit on the training part and evaluate what would be served.
   const bool full_run = only.empty();
@@ -168,6 +177,7 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
   };
 
   // Refit on all data and save what learned something.
+  request.progress = stage("final fit");
   auto final_models = fit_models(snap.matrix, names, request);
   std::size_t failed = 0;
   for (std::size_t q = 0; q < names.size(); ++q) {
@@ -283,7 +293,7 @@ Evaluation TrainingPipeline::evaluate(const std::string& domain, const Evaluatio
   const auto names = domain_model_names(domain_config);
   std::optional<ItemContent> content;
   if (std::find(names.begin(), names.end(), "embedding") != names.end()) {
-    content = load_item_content(warehouse_, domain, snap.items, domain_config.models.embedding);
+    content = load_item_content(warehouse_, domain, snap.items, domain_config.models.embedding, progress);
   }
   auto fitted = fit_models(out.held_out.train, names,
                            {.models = domain_config.models,

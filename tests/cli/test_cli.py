@@ -1,10 +1,10 @@
 """The mxn command line as a user meets it: --version, mistakes in subcommands, flags and MXN_ variables,
-paths relative to the config file, delimited imports without a header, and import errors reported once."""
+paths relative to the config file, delimited imports without a header, import errors reported once, and
+progress on a terminal."""
 
 import os
+import re
 import subprocess
-
-import pytest
 
 MXN = os.environ["MXNTEST_BINARY"]
 
@@ -78,3 +78,42 @@ def test_import_errors_are_reported_once_each_with_rows_lines_and_known_values(t
     assert len(problems) == 1, done.stderr
     assert "30 rows, lines 2, 3, 4" in problems[0] and "is unknown (known: " in problems[0]
     assert "view" in problems[0]
+
+
+def _on_a_terminal(args, cwd):
+    """Runs mxn with stdout and stderr on a pseudo-terminal; returns what the terminal received."""
+    import pty
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("MXN_")}
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([MXN, *args], cwd=cwd, env={**clean, "MXN_LOG_LEVEL": "info"}, stdin=subprocess.DEVNULL,
+                               stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    received = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closed: the process has exited
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(controller)
+    assert process.wait(timeout=300) == 0, received.decode(errors="replace")
+    return received.decode(errors="replace")
+
+
+def test_training_on_a_terminal_shows_labelled_progress_below_the_log_lines(tmp_path):
+    mxn("seed", "--users", "40", "--items", "60", "--interactions", "3000", cwd=tmp_path, check=True)
+    shown = _on_a_terminal(["train", "--domain", "movies"], tmp_path)
+    # What stays on screen: each line as its last redraw left it (\r\033[K clears the line).
+    lines = [line.split("\r\x1b[K")[-1].replace("\r", "") for line in shown.split("\n")]
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in lines]  # colours
+    progress = [line for line in lines if re.search(r"  \d+/\d+", line) and "eta " in line]
+    labels = {line.split("  ")[0] for line in progress}
+    assert "movies/collab als (held-out fit)" in labels and "movies/collab als (final fit)" in labels, labels
+    assert any(label.startswith("movies/item texts ") for label in labels), labels
+    assert len(progress) == len(labels), "one line per task, left as it ended"
+    for line in lines:
+        if " info " in line or " warning " in line:
+            assert re.match(r"\d{4}-\d\d-\d\dT", line), f"a log line glued to another: {line!r}"
