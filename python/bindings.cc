@@ -8,6 +8,7 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <unordered_map>
 
 #include "api/handlers.h"
 #include "api/runtime.h"
@@ -81,14 +82,28 @@ class Runtime {
   std::unique_ptr<api::Runtime> runtime_;
 };
 
+/// Python strings made once, for the texts every answer repeats: its keys and the model names. Never freed
+/// (the interpreter may be gone when statics are destroyed); used with the GIL held.
+py::handle interned(const std::string& text) {
+  static auto* made = new std::unordered_map<std::string, py::object>();
+  auto it = made->find(text);
+  if (it == made->end()) {
+    it = made->emplace(text, py::reinterpret_steal<py::object>(PyUnicode_InternFromString(text.c_str())))
+             .first;
+  }
+  return it->second;
+}
+
 py::dict item_dict(const engine::RecommendedItem& item) {
   py::dict d;
-  d["item_id"] = item.item_id;
-  d["title"] = item.title;
-  d["score"] = item.score;
-  d["rank"] = item.rank;
-  d["reason"] = item.reason;
-  d["contributions"] = item.contributions;
+  d[interned("item_id")] = item.item_id;
+  d[interned("title")] = item.title;
+  d[interned("score")] = item.score;
+  d[interned("rank")] = item.rank;
+  d[interned("reason")] = item.reason;
+  py::dict contributions;
+  for (const auto& [model, part] : item.contributions) contributions[interned(model)] = part;
+  d[interned("contributions")] = std::move(contributions);
   return d;
 }
 
@@ -130,16 +145,20 @@ PYBIND11_MODULE(_mxn, m) {
                                   .query_text = std::move(query_text)},
                                  generated_at);
             }
-            py::list items;
-            for (const auto& item : recs.items) items.append(mxn::python::item_dict(item));
+            using mxn::python::interned;
+            py::list items(recs.items.size());
+            for (std::size_t i = 0; i < recs.items.size(); ++i)
+              items[i] = mxn::python::item_dict(recs.items[i]);
+            py::list models_used;
+            for (const auto& model : recs.models_used) models_used.append(interned(model));
             py::dict out;
-            out["user_id"] = recs.user_id;
-            out["domain"] = recs.domain;
-            out["generated_at"] = generated_at;
-            out["cold_start"] = recs.cold_start;
-            out["models_used"] = recs.models_used;
-            out["count"] = recs.items.size();
-            out["items"] = items;
+            out[interned("user_id")] = recs.user_id;
+            out[interned("domain")] = recs.domain;
+            out[interned("generated_at")] = generated_at;
+            out[interned("cold_start")] = recs.cold_start;
+            out[interned("models_used")] = std::move(models_used);
+            out[interned("count")] = recs.items.size();
+            out[interned("items")] = std::move(items);
             return out;
           },
           py::arg("user_id"), py::arg("domain"), py::arg("top_k"), py::arg("model_types"),
