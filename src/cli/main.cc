@@ -77,11 +77,9 @@ int main(int argc, char** argv) {
   mxn::cli::add_evaluate(app, run);
   mxn::cli::add_tune(app, run);
   mxn::cli::add_recommend(app, run);
-  std::string names;
-  for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
-    names += (names.empty() ? "" : ", ") + sub->get_name();
-  }
+  std::string names;  // of the subcommands, for the errors below
   for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    names += (names.empty() ? "" : ", ") + sub->get_name();
     sub->footer("Before or after the subcommand:\n  --config FILE  " + config_help);
   }
 

@@ -229,7 +229,6 @@ std::string env_name(const std::string& path) {
 
 struct EnvOverrides {
   std::map<std::string, std::string> vars;  // MXN_* only
-  std::set<std::string> used;
   std::set<std::string> names;  // every name that sets a key
   std::vector<FieldError>& errors;
   std::set<std::string>& keys;
@@ -239,9 +238,9 @@ struct EnvOverrides {
       fields(member, [&](const char* key, auto& child) { apply(child, join_path(path, key)); });
     } else if constexpr (is_map<T>::value) {
       for (auto& [key, value] : member) apply(value, join_path(path, key));
-    } else if (names.insert(env_name(path)); vars.contains(env_name(path))) {
-      const auto it = vars.find(env_name(path));
-      used.insert(it->first);
+    } else {
+      const auto it = vars.find(*names.insert(env_name(path)).first);
+      if (it == vars.end()) return;
       YAML::Node node;
       try {
         node = YAML::Load(it->second);
@@ -256,7 +255,7 @@ struct EnvOverrides {
 };
 
 void apply_env(Config& config, const std::vector<std::string>& env, std::vector<FieldError>& errors) {
-  EnvOverrides overrides{{}, {}, {}, errors, config.set_keys};
+  EnvOverrides overrides{{}, {}, errors, config.set_keys};
   for (const auto& entry : env) {
     auto eq = entry.find('=');
     if (eq == std::string::npos || entry.rfind("MXN_", 0) != 0) continue;
@@ -266,7 +265,7 @@ void apply_env(Config& config, const std::vector<std::string>& env, std::vector<
   // A mistyped name (MXN_MODELS_DIR for MXN_MODELS_STORE_DIR) would otherwise change nothing without a word:
   // it stops start-up. MXN_API_KEY (the n8n workflows' key) and MXN_BENCH_* (bench/) are other programs'.
   for (const auto& [name, value] : overrides.vars) {
-    if (overrides.used.count(name) || name == "MXN_API_KEY" || name.rfind("MXN_BENCH_", 0) == 0) continue;
+    if (overrides.names.contains(name) || name == "MXN_API_KEY" || name.rfind("MXN_BENCH_", 0) == 0) continue;
     const std::string hint = did_you_mean(name, overrides.names);
     errors.push_back({name, hint.empty() ? "no such key (a key's path upper-cased, '.' as '_', after MXN_)"
                                          : "no such key" + hint});

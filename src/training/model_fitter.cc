@@ -1,5 +1,6 @@
 #include "training/model_fitter.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -13,8 +14,11 @@
 
 namespace mxn::training {
 
-ItemContent load_item_content(warehouse::Warehouse& warehouse, const std::string& domain, const IdMap& items,
-                              const EmbeddingParams& params, const FitProgress& progress) {
+std::optional<ItemContent> item_content_for(const std::vector<std::string>& names,
+                                            warehouse::Warehouse& warehouse, const std::string& domain,
+                                            const IdMap& items, const EmbeddingParams& params,
+                                            const FitProgress& progress) {
+  if (std::find(names.begin(), names.end(), "embedding") == names.end()) return std::nullopt;
   std::shared_ptr<text::TextEncoder> encoder = text::make_text_encoder(params);
   const std::string what = "item texts " + std::string(encoder->name());
   ItemVectors built =

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,10 +37,12 @@ struct ItemContent {
   std::size_t with_text = 0;      // items that have any text
 };
 
-/// Encodes (or reads back, see item_vectors.h) the catalog text of `items` of `domain`; `progress` counts
-/// the texts encoded.
-ItemContent load_item_content(warehouse::Warehouse& warehouse, const std::string& domain, const IdMap& items,
-                              const EmbeddingParams& params, const FitProgress& progress = {});
+/// When `names` holds the embedding model (the only one that reads item text): the catalog text of `items`
+/// of `domain`, encoded (or read back, see item_vectors.h), `progress` counting the texts encoded; else none.
+std::optional<ItemContent> item_content_for(const std::vector<std::string>& names,
+                                            warehouse::Warehouse& warehouse, const std::string& domain,
+                                            const IdMap& items, const EmbeddingParams& params,
+                                            const FitProgress& progress = {});
 
 struct FittedModel {
   std::string name;                            // the config / API name: knn, collab, ...

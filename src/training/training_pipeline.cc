@@ -140,10 +140,8 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
 
   const data::Split split =
       data::split_random_holdout(snap.matrix, config_.training.test_fraction, config_.training.seed);
-  std::optional<ItemContent> content;
-  if (std::find(names.begin(), names.end(), "embedding") != names.end()) {
-    content = load_item_content(warehouse_, domain, snap.items, domain_config.models.embedding, progress);
-  }
+  const std::optional<ItemContent> content =
+      item_content_for(names, warehouse_, domain, snap.items, domain_config.models.embedding, progress);
   // Each model is fitted twice, on the training part then on all data: the progress says which.
   auto stage = [&progress](const char* label) -> Progress {
     if (!progress) return {};
@@ -291,10 +289,8 @@ Evaluation TrainingPipeline::evaluate(const std::string& domain, const Evaluatio
                                   config_.training.seed);
   }
   const auto names = domain_model_names(domain_config);
-  std::optional<ItemContent> content;
-  if (std::find(names.begin(), names.end(), "embedding") != names.end()) {
-    content = load_item_content(warehouse_, domain, snap.items, domain_config.models.embedding, progress);
-  }
+  const std::optional<ItemContent> content =
+      item_content_for(names, warehouse_, domain, snap.items, domain_config.models.embedding, progress);
   auto fitted = fit_models(out.held_out.train, names,
                            {.models = domain_config.models,
                             .field_prefix = "domains." + domain + ".models",

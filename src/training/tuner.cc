@@ -180,10 +180,8 @@ nlohmann::json Tuner::run(const std::string& domain, const TuneOptions& options,
   const data::Split split = data::split_random_holdout(snap.matrix, config_.training.test_fraction, options.seed);
   const auto users = eval::held_out_users(split.test, RatingScale::kDislikedValue);
   const std::vector<std::string> names = domain_model_names(cfg);
-  std::optional<ItemContent> content;
-  if (std::find(names.begin(), names.end(), "embedding") != names.end()) {
-    content = load_item_content(warehouse_, domain, snap.items, cfg.models.embedding);
-  }
+  const std::optional<ItemContent> content =
+      item_content_for(names, warehouse_, domain, snap.items, cfg.models.embedding);
   const eval::EvalOptions eval_options{.k = metric.k, .threads = options.threads, .seed = options.seed};
   log::info("tune.start", "domain", domain, "users", snap.users.size(), "items", snap.items.size(), "interactions",
             snap.n_interactions, "validation_users", users.size(), "metric", options.metric);
