@@ -67,6 +67,23 @@ std::string TrainingService::submit(std::vector<std::string> domains, const std:
 std::string TrainingService::submit_evaluation(const std::string& domain, const EvaluationOptions& options) {
   config_.domain(domain);  // validates
   std::lock_guard lock(mutex_);
+  // At most one evaluation of a domain waits or runs: the same request again is answered with it, another is
+  // refused until it is done (each fits every model: a client could otherwise queue hours of work).
+  for (const auto& [id, job] : jobs_) {
+    if (job.kind != "evaluate" || (job.status != "queued" && job.status != "running") ||
+        job.domains.front() != domain) {
+      continue;
+    }
+    const EvaluationOptions& o = job.evaluation_options;
+    if (o.split == options.split && o.last == options.last && o.k == options.k &&
+        o.max_users == options.max_users && o.test_file == options.test_file) {
+      return id;
+    }
+    throw Error(Code::kFailedPrecondition,
+                "an evaluation of " + domain + " is already queued or running (" + id +
+                    "); ask again once it is done",
+                "domain");
+  }
   return enqueue(
       {.kind = "evaluate", .domains = {domain}, .trigger = "manual", .evaluation_options = options});
 }

@@ -57,7 +57,9 @@ class TrainingService {
   /// covers are left out; when that leaves none, the id returned is that job's (nothing new is queued).
   std::string submit(std::vector<std::string> domains, const std::string& trigger = "manual", bool tune = false);
   /// Queues an evaluation of `domain` (TrainingPipeline::evaluate; Error{kNotFound, field "domain"} when
-  /// unknown or disabled). It runs on the same worker, after the jobs before it. Returns the job id.
+  /// unknown or disabled). It runs on the same worker, after the jobs before it. Returns the job id. At most
+  /// one evaluation per domain is pending: the same request again gets its id, another one
+  /// Error{kFailedPrecondition, field "domain"} until it is done.
   std::string submit_evaluation(const std::string& domain, const EvaluationOptions& options);
   /// Blocks until the job has finished; Error{kNotFound, field "job_id"} for an unknown id.
   TrainingJob wait(const std::string& job_id);

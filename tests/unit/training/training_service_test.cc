@@ -83,9 +83,20 @@ TEST_F(TrainingServiceTest, AnEvaluationJobReportsEveryModelAndTheBlendAndSavesN
   EvaluationOptions loo;
   loo.split = "loo";
   loo.k = 5;
+  const std::string training = service.submit({"movies"});  // runs first: the evaluation waits behind it
   const std::string id = service.submit_evaluation("movies", loo);
-  const std::string training = service.submit({"movies"});
-  EXPECT_NE(training, id) << "a queued evaluation does not stand in for training";
+  EXPECT_NE(service.submit({"movies"}), id) << "a queued evaluation does not stand in for training";
+  EXPECT_EQ(service.submit_evaluation("movies", loo), id)
+      << "the same evaluation, pending, is not queued twice";
+  EvaluationOptions other = loo;
+  other.k = 7;
+  try {
+    service.submit_evaluation("movies", other);
+    ADD_FAILURE() << "a second, different evaluation of a domain was queued";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Code::kFailedPrecondition);
+    EXPECT_EQ(e.field(), "domain");
+  }
   const TrainingJob job = service.wait(id);
   EXPECT_EQ(job.kind, "evaluate");
   ASSERT_EQ(job.status, "succeeded") << job.error;
