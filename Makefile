@@ -6,7 +6,7 @@ ifeq ($(CI),true)
   CMAKE_ARGS += -DMXN_WERROR=ON
 endif
 
-.PHONY: setup configure build run test bench asan fuzz sanitized tsan clean
+.PHONY: setup configure build run test install deb bench asan fuzz sanitized tsan clean
 
 setup:
 	@scripts/setup
@@ -25,6 +25,19 @@ run: configure
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 1200
+
+# The mxn binary, DuckDB's library, config and systemd unit under PREFIX (README: Installing).
+PREFIX ?= /usr/local
+install: setup
+	@cmake -S . -B $(BUILD) $(CMAKE_ARGS) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target mxn
+	@cmake --install $(BUILD)
+
+# A Debian package of the same (prefix /usr, /etc/mxn, /var/lib/mxn, the mxn user): $(BUILD)/mxn_*.deb
+deb: setup
+	@cmake -S . -B $(BUILD) $(CMAKE_ARGS) -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target mxn
+	@cd $(BUILD) && cpack -G DEB
 
 bench: setup
 	@cmake -S . -B $(BUILD)-bench -DMXN_BENCH=ON -DCMAKE_BUILD_TYPE=Release >/dev/null

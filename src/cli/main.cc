@@ -10,6 +10,7 @@
 #include "build_info.h"
 #include "cli/commands.h"
 #include "core/config.h"
+#include "core/cpu.h"
 #include "core/error.h"
 #include "core/log.h"
 
@@ -27,32 +28,17 @@ int exit_code(mxn::Code code) {
   }
 }
 
-/// mxn --version: what was built, from which commit, how, and for which CPU features.
+/// mxn --version: what was built, from which commit, how, and for which CPU.
 std::string version_text() {
 #if defined(__clang__)
   const std::string kCompiler = "clang ";  // __VERSION__ names it too
 #else
   const std::string kCompiler = "g++ ";
 #endif
-  std::string features;  // the instruction sets the compiler was allowed to use (-march)
-#if defined(__SSE4_2__)
-  features += " sse4.2";
-#endif
-#if defined(__AVX2__)
-  features += " avx2";
-#endif
-#if defined(__FMA__)
-  features += " fma";
-#endif
-#if defined(__AVX512F__)
-  features += " avx512f";
-#endif
-#if defined(__AVX512VNNI__)
-  features += " avx512vnni";
-#endif
   return std::string("mxn ") + MXN_VERSION + "\ncommit " + MXN_GIT_COMMIT + "\nbuild " + MXN_BUILD_TYPE +
-         ", " + kCompiler + __VERSION__ +
-         "\ncpu features compiled in:" + (features.empty() ? " baseline x86-64" : features);
+         ", " + kCompiler + __VERSION__ + "\ncpu " + MXN_CPU_TARGET + " (" + mxn::cpu::compiled_features() +
+         "); 8-bit scan: " + (mxn::cpu::has_avx512_vnni() ? "avx512vnni" : "portable") +
+         " (chosen on this CPU)";
 }
 
 }  // namespace
@@ -64,7 +50,7 @@ int main(int argc, char** argv) {
   std::string config_path;
   const std::string config_help = "YAML config file (default: config/config.yaml if it exists)";
   app.add_option("--config", config_path, config_help);
-  app.set_version_flag("--version", version_text(), "Print the version, commit, build type and CPU features");
+  app.set_version_flag("--version", version_text(), "Print the version, commit, build type and CPU path");
   app.require_subcommand(0, 1);  // none: said below, with the list
   app.fallthrough();
 

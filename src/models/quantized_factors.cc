@@ -1,6 +1,6 @@
 #include "models/quantized_factors.h"
 
-#if defined(__AVX512F__) && defined(__AVX512VNNI__)
+#if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 
+#include "core/cpu.h"
 #include "core/error.h"
 #include "models/top_k.h"
 
@@ -26,29 +27,10 @@ std::int32_t quantize(float x) { return static_cast<std::int32_t>(std::clamp(std
 
 }  // namespace
 
-namespace detail {
+namespace {
 
-void panel_dot(const std::uint8_t* user, const std::int8_t* panel, std::size_t groups, std::int32_t* acc,
-               [[maybe_unused]] bool portable) {
-#if defined(__AVX512F__) && defined(__AVX512VNNI__)
-  if (!portable) {
-    auto word = [&](std::size_t g) {
-      std::int32_t w;
-      std::memcpy(&w, user + g * kGroup, sizeof w);
-      return _mm512_set1_epi32(w);
-    };
-    __m512i a0 = _mm512_setzero_si512();
-    __m512i a1 = _mm512_setzero_si512();  // two chains, so that consecutive products overlap
-    std::size_t g = 0;
-    for (; g + 1 < groups; g += 2) {
-      a0 = _mm512_dpbusd_epi32(a0, word(g), _mm512_loadu_si512(panel + g * kGroupBytes));
-      a1 = _mm512_dpbusd_epi32(a1, word(g + 1), _mm512_loadu_si512(panel + (g + 1) * kGroupBytes));
-    }
-    if (g < groups) a0 = _mm512_dpbusd_epi32(a0, word(g), _mm512_loadu_si512(panel + g * kGroupBytes));
-    _mm512_storeu_si512(acc, _mm512_add_epi32(a0, a1));
-    return;
-  }
-#endif
+void panel_dot_portable(const std::uint8_t* user, const std::int8_t* panel, std::size_t groups,
+                        std::int32_t* acc) {
   std::fill(acc, acc + kPanel, 0);
   for (std::size_t g = 0; g < groups; ++g) {
     const std::int8_t* block = panel + g * kGroupBytes;
@@ -56,6 +38,45 @@ void panel_dot(const std::uint8_t* user, const std::int8_t* panel, std::size_t g
       for (std::size_t j = 0; j < kGroup; ++j) acc[l] += std::int32_t{user[g * kGroup + j]} * block[l * kGroup + j];
     }
   }
+}
+
+#if defined(__x86_64__)
+// Compiled for AVX-512 VNNI whatever the build's level (both functions: a lambda would not inherit the
+// target); called only on a CPU that has it.
+#define MXN_VNNI __attribute__((target("avx512f,avx512vnni")))
+
+/// The 4 bytes of one group of the user's factors in every 32-bit lane.
+MXN_VNNI __m512i user_word(const std::uint8_t* user, std::size_t g) {
+  std::int32_t w;
+  std::memcpy(&w, user + g * kGroup, sizeof w);
+  return _mm512_set1_epi32(w);
+}
+
+MXN_VNNI void panel_dot_vnni(const std::uint8_t* user, const std::int8_t* panel, std::size_t groups,
+                             std::int32_t* acc) {
+  __m512i a0 = _mm512_setzero_si512();
+  __m512i a1 = _mm512_setzero_si512();  // two chains, so that consecutive products overlap
+  std::size_t g = 0;
+  for (; g + 1 < groups; g += 2) {
+    a0 = _mm512_dpbusd_epi32(a0, user_word(user, g), _mm512_loadu_si512(panel + g * kGroupBytes));
+    a1 = _mm512_dpbusd_epi32(a1, user_word(user, g + 1), _mm512_loadu_si512(panel + (g + 1) * kGroupBytes));
+  }
+  if (g < groups)
+    a0 = _mm512_dpbusd_epi32(a0, user_word(user, g), _mm512_loadu_si512(panel + g * kGroupBytes));
+  _mm512_storeu_si512(acc, _mm512_add_epi32(a0, a1));
+}
+#endif
+
+}  // namespace
+
+namespace detail {
+
+void panel_dot(const std::uint8_t* user, const std::int8_t* panel, std::size_t groups, std::int32_t* acc,
+               bool portable) {
+#if defined(__x86_64__)
+  if (!portable && cpu::has_avx512_vnni()) return panel_dot_vnni(user, panel, groups, acc);
+#endif
+  panel_dot_portable(user, panel, groups, acc);
 }
 
 }  // namespace detail

@@ -3,8 +3,8 @@
 // quarter of the memory, and the exact top k on top of it.
 //
 // Item row v is stored as s·q, with q integers in [-127, 127] and s = max|v| / 127; the user vector u is
-// quantised the same way at query time, u ≈ t·p. The integer product p·q (AVX-512 VNNI when the build
-// targets it) times s·t approximates u·v within
+// quantised the same way at query time, u ≈ t·p. The integer product p·q (AVX-512 VNNI when the CPU
+// has it) times s·t approximates u·v within
 //     |u·v − s·t·p·q| ≤ s/2 · ‖u‖₁ + t/2 · ‖s·q‖₁    (from |v − s·q| ≤ s/2 and |u − t·p| ≤ t/2 per factor),
 // widened a little for float rounding. That bound keeps top_k() exact: with L the k-th best lower bound,
 // every other item whose upper bound is below L scores below k items, so only the items whose upper bound
@@ -28,8 +28,9 @@ inline constexpr std::size_t kPanel = 16;  // items per panel
 inline constexpr std::size_t kGroup = 4;   // factors per group: one 32-bit lane of a VNNI product
 
 /// acc[l] = Σ_f user[f] · q(item l, factor f) over the 16 items of one panel (`user`: groups × 4 unsigned
-/// bytes; `panel`: groups × 16 items × 4 signed bytes). With AVX-512 VNNI in the build, one instruction per
-/// group unless `portable`; the portable loop otherwise (tests check that both agree).
+/// bytes; `panel`: groups × 16 items × 4 signed bytes). On a CPU with AVX-512 VNNI (cpu::has_avx512_vnni(),
+/// at run time), one instruction per group unless `portable`; the portable loop otherwise. Integer sums: both
+/// give the same result (tests check that they do).
 void panel_dot(const std::uint8_t* user, const std::int8_t* panel, std::size_t groups, std::int32_t* acc,
                bool portable = false);
 
