@@ -111,6 +111,19 @@ class Api(abc.ABC):
         """``GET /users/{user_id}/history``."""
         return self._call("GET", _target(f"/users/{_quote(user_id)}/history", domain=domain, limit=limit))
 
+    # ---- deletion: effective at once, models forget at the next training (README: Deleting data) --------
+    def delete_user(self, user_id: str) -> dict[str, Any]:
+        """``DELETE /users/{user_id}``: interactions in every domain, served lists, user row."""
+        return self._call("DELETE", f"/users/{_quote(user_id)}")
+
+    def delete_item(self, domain: str, item_id: str) -> dict[str, Any]:
+        """``DELETE /items/{domain}/{item_id}``: catalog row and interactions; never recommended again."""
+        return self._call("DELETE", f"/items/{_quote(domain)}/{_quote(item_id)}")
+
+    def delete_interaction(self, interaction_id: int) -> dict[str, Any]:
+        """``DELETE /interactions/{id}``: one interaction, by the id ``track`` returned."""
+        return self._call("DELETE", f"/interactions/{int(interaction_id)}")
+
     # ---- tracking (BehaviorTracker calls these) -------------------------------------------------------
     def _track(self, interaction: Mapping[str, Any]) -> dict[str, Any]:
         return self._call("POST", "/interactions", _interaction(interaction))

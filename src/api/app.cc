@@ -59,11 +59,12 @@ bool iequals(std::string_view a, std::string_view b) {
 
 /// A body sent to a route that reads JSON must say it is JSON (any other type is 415): a web page can send
 /// text/plain or form bodies to a local server without the browser asking first, but not application/json.
+/// A JSON merge patch (RFC 7396, PATCH) may say so by its own type.
 void require_json(const Request& request) {
   std::string type = request.header("content-type").value_or("");
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ') type.pop_back();
-  if (!iequals(type, "application/json")) {
+  if (!iequals(type, "application/json") && !iequals(type, "application/merge-patch+json")) {
     throw Error(Code::kUnsupportedMedia,
                 "the body must be JSON sent as Content-Type: application/json" +
                     std::string(type.empty() ? " (none was given)" : ""),

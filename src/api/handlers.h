@@ -13,6 +13,7 @@ nlohmann::json item_json(engine::RecommendedItem item);
 // interaction_handlers.cc
 Response post_interaction(Services& s, const Request& r);
 Response post_interactions_bulk(Services& s, const Request& r);
+Response delete_interaction(Services& s, const Request& r);
 // recommendation_handlers.cc
 /// The engine's list for `request`, recorded in the served-list log, and when it was served (epoch us): what
 /// POST /recommendations answers, and what the Python module's recommend() returns.
@@ -23,9 +24,12 @@ Response post_recommendations(Services& s, const Request& r);
 Response put_item(Services& s, const Request& r);
 Response post_items_bulk(Services& s, const Request& r);
 Response get_item(Services& s, const Request& r);
+Response patch_item(Services& s, const Request& r);
+Response delete_item(Services& s, const Request& r);
 Response get_similar_items(Services& s, const Request& r);
 // user_handlers.cc
 Response get_user_history(Services& s, const Request& r);
+Response delete_user(Services& s, const Request& r);
 // training_handlers.cc
 Response post_train(Services& s, const Request& r);
 Response post_evaluate(Services& s, const Request& r);

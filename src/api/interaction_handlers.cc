@@ -1,7 +1,11 @@
 // POST /interactions and POST /interactions/bulk: validated, committed, then acknowledged.
+// DELETE /interactions/{id}: one interaction, by the id its POST returned.
+
+#include <charconv>
 
 #include "api/handlers.h"
 #include "api/json_input.h"
+#include "core/log.h"
 #include "core/time.h"
 
 namespace mxn::api {
@@ -54,6 +58,29 @@ Response post_interactions_bulk(Services& s, const Request& r) {
   for (const auto& x : batch) ++per_domain[x.domain];
   for (const auto& [domain, n] : per_domain) s.metrics.add_interactions(domain, n);
   return json_response(201, {{"status", "recorded"}, {"count", ids.size()}, {"ids", ids}});
+}
+
+Response delete_interaction(Services& s, const Request& r) {
+  const std::string& text = r.path_param("id");
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
+    throw Error(Code::kInvalidArgument, "must be an interaction id (a positive integer)", "id");
+  }
+  const auto deleted = s.warehouse.delete_interaction(id);
+  if (!deleted) throw Error(Code::kNotFound, "unknown interaction " + text, "id");
+  std::vector<warehouse::InteractionRecord> remaining;  // the user's other interactions with the item
+  for (auto& x : s.warehouse.user_history(deleted->user_id, deleted->domain, 0)) {
+    if (x.item_id == deleted->item_id) remaining.push_back(std::move(x));
+  }
+  s.engine.forget_interaction(*deleted, remaining);
+  log::info("audit.interaction_deleted", "id", id, "user_id", deleted->user_id, "domain", deleted->domain,
+            "item_id", deleted->item_id);
+  return json_response(200, {{"status", "deleted"},
+                             {"id", id},
+                             {"user_id", deleted->user_id},
+                             {"domain", deleted->domain},
+                             {"item_id", deleted->item_id}});
 }
 
 }  // namespace mxn::api

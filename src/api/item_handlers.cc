@@ -1,7 +1,11 @@
-// The catalog: PUT/POST /items, POST /items/bulk, GET /items/{domain}/{item_id}, GET .../similar.
+// The catalog: PUT/POST /items (replace), POST /items/bulk, GET, PATCH (merge) and DELETE
+// /items/{domain}/{item_id}, GET .../similar.
+
+#include <mutex>
 
 #include "api/handlers.h"
 #include "api/json_input.h"
+#include "core/log.h"
 #include "core/time.h"
 #include "core/utf8.h"
 
@@ -93,6 +97,47 @@ Response get_item(Services& s, const Request& r) {
                 "unknown item " + quote(r.path_param("item_id")) + " in domain " + quote(domain), "item_id");
   }
   return json_response(200, catalog_json(*item));
+}
+
+Response patch_item(Services& s, const Request& r) {
+  const auto& domain = r.path_param("domain");
+  const auto& item_id = r.path_param("item_id");
+  s.config.domain(domain);
+  const auto patch = parse_object(r);
+  std::vector<FieldError> problems;
+  JsonFields(patch, "", problems).reject_unknown({"title", "description", "tags", "metadata"});
+  throw_if_any(problems);
+  // Read, merge, write: one PATCH at a time, so that two at once both land.
+  static std::mutex patching;
+  std::lock_guard lock(patching);
+  const auto current = s.warehouse.get_item(domain, item_id);
+  if (!current) {
+    throw Error(Code::kNotFound, "unknown item " + quote(item_id) + " in domain " + quote(domain), "item_id");
+  }
+  nlohmann::json merged = catalog_json(*current);
+  merged.erase("created_at");
+  merged.erase("updated_at");
+  merged.merge_patch(patch);  // RFC 7396: objects merge, null removes (a removed field is left empty)
+  auto item = item_from_json(s, merged, "", problems);
+  throw_if_any(problems);
+  s.warehouse.upsert_item(item);
+  s.engine.observe_item(item);
+  return json_response(200, catalog_json(*s.warehouse.get_item(domain, item_id)));
+}
+
+Response delete_item(Services& s, const Request& r) {
+  const auto& domain = r.path_param("domain");
+  const auto& item_id = r.path_param("item_id");
+  s.config.domain(domain);
+  const auto interactions = s.warehouse.delete_item(domain, item_id);
+  if (!interactions) {
+    throw Error(Code::kNotFound, "unknown item " + quote(item_id) + " in domain " + quote(domain), "item_id");
+  }
+  s.engine.withdraw_item(domain, item_id);
+  log::info("audit.item_deleted", "domain", domain, "item_id", item_id, "interactions", *interactions);
+  return json_response(
+      200,
+      {{"status", "deleted"}, {"domain", domain}, {"item_id", item_id}, {"interactions", *interactions}});
 }
 
 Response get_similar_items(Services& s, const Request& r) {

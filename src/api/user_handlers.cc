@@ -1,7 +1,8 @@
-// GET /users/{user_id}/history?domain=&limit=
+// GET /users/{user_id}/history?domain=&limit=, DELETE /users/{user_id}.
 
 #include "api/handlers.h"
 #include "api/json_input.h"
+#include "core/log.h"
 #include "core/time.h"
 #include "core/utf8.h"
 
@@ -25,6 +26,20 @@ Response get_user_history(Services& s, const Request& r) {
                      {"timestamp", format_iso8601(x.timestamp_us)}});
   }
   return json_response(200, {{"user_id", user_id}, {"count", items.size()}, {"items", items}});
+}
+
+Response delete_user(Services& s, const Request& r) {
+  const auto& user_id = r.path_param("user_id");
+  s.served.flush();  // lists served before the request are written, so that the deletion removes them too
+  const auto deleted = s.warehouse.delete_user(user_id);
+  if (!deleted.known) throw Error(Code::kNotFound, "unknown user " + quote(user_id), "user_id");
+  s.engine.forget_user(user_id);
+  log::info("audit.user_deleted", "user_id", user_id, "interactions", deleted.interactions, "served_lists",
+            deleted.served_lists);
+  return json_response(200, {{"status", "deleted"},
+                             {"user_id", user_id},
+                             {"interactions", deleted.interactions},
+                             {"served_lists", deleted.served_lists}});
 }
 
 }  // namespace mxn::api

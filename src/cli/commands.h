@@ -20,5 +20,6 @@ void add_serve(CLI::App& app, Run& run);
 void add_evaluate(CLI::App& app, Run& run);
 void add_recommend(CLI::App& app, Run& run);
 void add_tune(CLI::App& app, Run& run);
+void add_delete_user(CLI::App& app, Run& run);
 
 }  // namespace mxn::cli

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   mxn::cli::add_evaluate(app, run);
   mxn::cli::add_tune(app, run);
   mxn::cli::add_recommend(app, run);
+  mxn::cli::add_delete_user(app, run);
   std::string names;  // of the subcommands, for the errors below
   for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
     names += (names.empty() ? "" : ", ") + sub->get_name();

@@ -33,6 +33,11 @@ void CatalogCache::upsert(const warehouse::CatalogItem& item) {
   domains_[item.domain][item.item_id] = std::move(e);
 }
 
+void CatalogCache::erase(const std::string& domain, const std::string& item_id) {
+  std::unique_lock lock(mutex_);
+  if (auto d = domains_.find(domain); d != domains_.end()) d->second.erase(item_id);
+}
+
 std::shared_ptr<const CatalogEntry> CatalogCache::get(const std::string& domain, const std::string& item_id) const {
   std::shared_lock lock(mutex_);
   auto d = domains_.find(domain);

@@ -31,6 +31,7 @@ class CatalogCache {
   /// Replaces the domain's entries with the warehouse's catalog.
   void load(const warehouse::Warehouse& warehouse, const std::string& domain);
   void upsert(const warehouse::CatalogItem& item);
+  void erase(const std::string& domain, const std::string& item_id);
   /// Null when the item is not in the catalog.
   std::shared_ptr<const CatalogEntry> get(const std::string& domain, const std::string& item_id) const;
   /// Every entry of a domain (unordered).

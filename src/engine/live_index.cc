@@ -7,6 +7,40 @@ namespace mxn::engine {
 
 void LiveIndex::apply(std::span<const warehouse::InteractionRecord> rows) {
   std::unique_lock lock(mutex_);
+  apply_locked(rows);
+}
+
+bool LiveIndex::remove_user(const std::string& user_id) {
+  std::unique_lock lock(mutex_);
+  return users_.erase(user_id) > 0;
+}
+
+void LiveIndex::remove_item(std::string_view item_id) {
+  std::unique_lock lock(mutex_);
+  const auto item = items_.find(item_id);
+  if (!item) return;
+  for (auto& [user, cells] : users_) erase_cell(cells, *item);
+}
+
+void LiveIndex::replace_cell(const std::string& user_id, std::string_view item_id,
+                             std::span<const warehouse::InteractionRecord> rows) {
+  std::unique_lock lock(mutex_);
+  const auto item = items_.find(item_id);
+  auto user = users_.find(user_id);
+  if (item && user != users_.end()) {
+    erase_cell(user->second, *item);
+    if (user->second.empty()) users_.erase(user);
+  }
+  apply_locked(rows);
+}
+
+void LiveIndex::erase_cell(std::vector<Cell>& cells, ItemIndex item) {
+  auto it = std::lower_bound(cells.begin(), cells.end(), item,
+                             [](const Cell& c, ItemIndex i) { return c.item < i; });
+  if (it != cells.end() && it->item == item) cells.erase(it);
+}
+
+void LiveIndex::apply_locked(std::span<const warehouse::InteractionRecord> rows) {
   for (const auto& r : rows) {
     const ItemIndex item = items_.get_or_add(r.item_id);
     auto& cells = users_[r.user_id];

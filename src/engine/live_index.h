@@ -36,6 +36,14 @@ class LiveIndex {
 
   /// Applies committed rows (rows of other domains are the caller's to filter out).
   void apply(std::span<const warehouse::InteractionRecord> rows);
+  /// Deletion: the user's row is gone (false when there was none).
+  bool remove_user(const std::string& user_id);
+  /// Deletion: the item leaves every user's row (its live index stays, unused).
+  void remove_item(std::string_view item_id);
+  /// The user's cell of `item_id` rebuilt from `rows`, all that remain of the user's interactions with it
+  /// (after one was deleted); no rows: the cell is gone.
+  void replace_cell(const std::string& user_id, std::string_view item_id,
+                    std::span<const warehouse::InteractionRecord> rows);
   /// The live index of `item_id`, added when new.
   ItemIndex item_index(std::string_view item_id);
   std::optional<ItemIndex> find_item(std::string_view item_id) const;
@@ -55,6 +63,9 @@ class LiveIndex {
     std::int64_t rating_us = 0;
     std::int64_t last_us = 0;
   };
+  void apply_locked(std::span<const warehouse::InteractionRecord> rows);
+  static void erase_cell(std::vector<Cell>& cells, ItemIndex item);
+
   RatingScale ratings_;
   mutable std::shared_mutex mutex_;
   IdMap items_;

@@ -66,6 +66,12 @@ void RecommendationEngine::start() {
       }
       s->live.apply(batch);
     });
+    change_withdrawn(*s, [&](Withdrawn& w) {
+      for (auto& id : warehouse_.deleted_items(name)) {
+        w.live.push_back(s->live.item_index(id));
+        w.ids.insert(std::move(id));
+      }
+    });
     publish(name);
     log::info("engine.domain_ready", "domain", name, "users", s->live.n_users(), "items", s->live.n_items(),
               "models", s->models.load()->models.size());
@@ -117,7 +123,14 @@ void RecommendationEngine::observe(std::span<const warehouse::InteractionRecord>
     std::size_t end = start + 1;
     while (end < rows.size() && rows[end].domain == rows[start].domain) ++end;
     if (auto it = domains_.find(rows[start].domain); it != domains_.end()) {
-      it->second->live.apply(rows.subspan(start, end - start));
+      DomainState& s = *it->second;
+      const auto run = rows.subspan(start, end - start);
+      s.live.apply(run);
+      if (!s.withdrawn.load()->ids.empty()) {  // an interaction brings a deleted item back
+        std::vector<std::string_view> ids;
+        for (const auto& r : run) ids.push_back(r.item_id);
+        bring_back(s, ids);
+      }
     }
     start = end;
   }
@@ -127,6 +140,51 @@ void RecommendationEngine::observe_item(const warehouse::CatalogItem& item) {
   if (auto it = domains_.find(item.domain); it != domains_.end()) {
     it->second->live.item_index(item.item_id);
     catalog_.upsert(item);
+    bring_back(*it->second, {item.item_id});
+  }
+}
+
+void RecommendationEngine::change_withdrawn(DomainState& s,
+                                            const std::function<void(Withdrawn&)>& change) const {
+  std::lock_guard lock(s.withdrawn_writer);
+  auto copy = std::make_shared<Withdrawn>(*s.withdrawn.load());
+  change(*copy);
+  s.withdrawn.store(std::move(copy));
+}
+
+void RecommendationEngine::bring_back(DomainState& s, const std::vector<std::string_view>& ids) const {
+  const auto current = s.withdrawn.load();
+  if (std::none_of(ids.begin(), ids.end(), [&](std::string_view id) { return current->ids.contains(id); }))
+    return;
+  change_withdrawn(s, [&](Withdrawn& w) {
+    for (std::string_view id : ids) {
+      auto it = w.ids.find(id);
+      if (it == w.ids.end()) continue;
+      const ItemIndex item = s.live.item_index(id);
+      w.live.erase(std::remove(w.live.begin(), w.live.end(), item), w.live.end());
+      w.ids.erase(it);
+    }
+  });
+}
+
+void RecommendationEngine::forget_user(const std::string& user_id) {
+  for (auto& [name, s] : domains_) s->live.remove_user(user_id);
+}
+
+void RecommendationEngine::withdraw_item(const std::string& domain, const std::string& item_id) {
+  DomainState& s = state(domain);
+  // Withdrawn first: once the item leaves the live rows, consumption no longer keeps it out of a list.
+  change_withdrawn(s, [&](Withdrawn& w) {
+    if (w.ids.insert(item_id).second) w.live.push_back(s.live.item_index(item_id));
+  });
+  s.live.remove_item(item_id);
+  catalog_.erase(domain, item_id);
+}
+
+void RecommendationEngine::forget_interaction(const warehouse::InteractionRecord& deleted,
+                                              std::span<const warehouse::InteractionRecord> remaining) {
+  if (auto it = domains_.find(deleted.domain); it != domains_.end()) {
+    it->second->live.replace_cell(deleted.user_id, deleted.item_id, remaining);
   }
 }
 
@@ -162,6 +220,8 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
   for (const auto& id : request.filters.exclude_items) {
     if (auto i = s.live.find_item(id)) ask.excluded.push_back(*i);
   }
+  const auto withdrawn = s.withdrawn.load();
+  ask.excluded.insert(ask.excluded.end(), withdrawn->live.begin(), withdrawn->live.end());
   if (request.filters.only_items) {
     ask.allowed.emplace();
     for (const auto& id : *request.filters.only_items) {
@@ -240,7 +300,13 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
 std::vector<RecommendedItem> RecommendationEngine::similar_items(const std::string& domain,
                                                                  const std::string& item_id, std::size_t k) const {
   if (k < 1 || k > kMaxTopK) throw Error(Code::kInvalidArgument, fmt::format("must be between 1 and {}", kMaxTopK), "top_k");
-  const auto set = state(domain).models.load();
+  DomainState& s = state(domain);
+  const auto set = s.models.load();
+  const auto withdrawn = s.withdrawn.load();
+  if (withdrawn->ids.contains(item_id)) {
+    throw Error(Code::kNotFound, "item " + quote(item_id) + " was deleted from domain " + quote(domain),
+                "item_id");
+  }
   const auto entry = catalog_.get(domain, item_id);
   for (const std::string name : {"knn", "rp3beta", "ease", "embedding", "collab"}) {
     auto it = set->models.find(name);
@@ -250,16 +316,21 @@ std::vector<RecommendedItem> RecommendationEngine::similar_items(const std::stri
     if (!index) continue;
     std::vector<models::ScoredItem> similar;
     try {
-      similar = m.model->similar_items(*index, k);
+      similar = m.model->similar_items(*index, k + withdrawn->ids.size());  // room for the withdrawn to drop
     } catch (const Error& e) {
       if (e.code() == Code::kNotSupported) continue;
       throw;
     }
     std::vector<RecommendedItem> out;
     int rank = 0;
-    for (const auto& s : similar) {
-      RecommendedItem item{.item_id = m.items.name(s.item), .score = s.score, .rank = ++rank,
-                           .contributions = {{name, s.score}}};
+    for (const auto& scored : similar) {
+      if (out.size() == k) break;
+      std::string id = m.items.name(scored.item);
+      if (withdrawn->ids.contains(id)) continue;
+      RecommendedItem item{.item_id = std::move(id),
+                           .score = scored.score,
+                           .rank = ++rank,
+                           .contributions = {{name, scored.score}}};
       if (auto e = catalog_.get(domain, item.item_id)) item.title = e->title;
       item.reason = "similar to " + (entry && !entry->title.empty() ? entry->title : item_id);
       out.push_back(std::move(item));

@@ -10,8 +10,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <span>
@@ -82,8 +84,21 @@ class RecommendationEngine {
   void publish(const std::string& domain);
   /// The tracker's commit observer: committed rows update the live indexes.
   void observe(std::span<const warehouse::InteractionRecord> rows);
-  /// A catalog upsert: keeps titles and metadata current.
+  /// A catalog upsert: keeps titles and metadata current (and brings a withdrawn item back).
   void observe_item(const warehouse::CatalogItem& item);
+
+  // Deletion (after the warehouse committed it): effective for every request from the call on. Models trained
+  // before forget only at the next training; until then a deleted user's request is a cold start (models
+  // score from the live row, now empty) and a withdrawn item is excluded from every list.
+  /// Every domain's live row of the user is gone.
+  void forget_user(const std::string& user_id);
+  /// The item leaves the live rows and the catalog cache, and no list offers it until it comes back (a
+  /// catalog upsert or an interaction). Unknown domain: Error{kNotFound}.
+  void withdraw_item(const std::string& domain, const std::string& item_id);
+  /// After `deleted` was: its user's state for its item rebuilt from `remaining`, the user's other
+  /// interactions with that item.
+  void forget_interaction(const warehouse::InteractionRecord& deleted,
+                          std::span<const warehouse::InteractionRecord> remaining);
 
   /// Error{kNotFound} for an unknown or disabled domain, Error{kInvalidArgument} for a bad top_k or model.
   Recommendations recommend(const RecommendRequest& request) const;
@@ -100,11 +115,22 @@ class RecommendationEngine {
 
  private:
   void add_popularity_from_warehouse(ModelSet& set, LiveIndex& live, const std::string& domain) const;
+  /// Withdrawn (deleted) items: ids, and their live indices for the requests' exclusions.
+  struct Withdrawn {
+    std::set<std::string, std::less<>> ids;
+    std::vector<ItemIndex> live;
+  };
   struct DomainState {
     explicit DomainState(RatingScale ratings) : live(ratings) {}
     LiveIndex live;
     std::atomic<std::shared_ptr<const ModelSet>> models;
+    std::atomic<std::shared_ptr<const Withdrawn>> withdrawn{std::make_shared<const Withdrawn>()};
+    std::mutex withdrawn_writer;  // one change of `withdrawn` at a time (readers only load it)
   };
+  /// Copies the domain's withdrawn set, lets `change` edit the copy, publishes it.
+  void change_withdrawn(DomainState& s, const std::function<void(Withdrawn&)>& change) const;
+  /// Items of `ids` that are withdrawn come back.
+  void bring_back(DomainState& s, const std::vector<std::string_view>& ids) const;
   DomainState& state(const std::string& domain) const;
 
   const warehouse::Warehouse& warehouse_;

@@ -80,6 +80,17 @@ const std::vector<Migration>& migrations() {
                 started_at TIMESTAMP NOT NULL,
                 finished_at TIMESTAMP))",
        }},
+      {2,
+       "deleted items",
+       {
+           // Items deleted through the API stay out of every list until they come back (a catalog upsert or
+           // an interaction), even while a model trained before the deletion still knows them.
+           R"(CREATE TABLE deleted_items (
+                domain VARCHAR NOT NULL,
+                item_id VARCHAR NOT NULL,
+                deleted_at TIMESTAMP NOT NULL,
+                PRIMARY KEY (domain, item_id)))",
+       }},
   };
   return all;
 }

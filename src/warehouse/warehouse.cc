@@ -219,6 +219,74 @@ DomainStats Warehouse::domain_stats(const std::string& domain) const {
   return stats;
 }
 
+Warehouse::DeletedUser Warehouse::delete_user(const std::string& user_id) {
+  auto connection = pool_.acquire();
+  std::lock_guard lock(database_->write_mutex());
+  Transaction transaction(*connection);
+  auto remove = [&](const char* sql) {
+    return connection->prepare(sql).bind_varchar(1, user_id).execute().rows_changed();
+  };
+  DeletedUser out;
+  out.interactions = remove("DELETE FROM user_interactions WHERE user_id = $1");
+  out.served_lists = remove("DELETE FROM recommendations WHERE user_id = $1");
+  out.known =
+      remove("DELETE FROM users WHERE user_id = $1") > 0 || out.interactions > 0 || out.served_lists > 0;
+  transaction.commit();
+  database_->seen.invalidate();  // the write path's mirror of the users table
+  return out;
+}
+
+std::optional<std::int64_t> Warehouse::delete_item(const std::string& domain, const std::string& item_id) {
+  auto connection = pool_.acquire();
+  std::lock_guard lock(database_->write_mutex());
+  Transaction transaction(*connection);
+  auto remove = [&](const char* sql) {
+    return connection->prepare(sql).bind_varchar(1, domain).bind_varchar(2, item_id).execute().rows_changed();
+  };
+  const std::int64_t interactions =
+      remove("DELETE FROM user_interactions WHERE domain = $1 AND item_id = $2");
+  const std::int64_t catalog = remove("DELETE FROM items_catalog WHERE domain = $1 AND item_id = $2");
+  if (interactions == 0 && catalog == 0) return std::nullopt;  // the transaction rolls back: nothing changed
+  connection
+      ->prepare("INSERT OR REPLACE INTO deleted_items (domain, item_id, deleted_at) VALUES ($1, $2, $3)")
+      .bind_varchar(1, domain)
+      .bind_varchar(2, item_id)
+      .bind_timestamp(3, now_us())
+      .execute();
+  transaction.commit();
+  database_->seen.invalidate();  // the write path's mirror of the catalog
+  return interactions;
+}
+
+std::optional<InteractionRecord> Warehouse::delete_interaction(std::int64_t id) {
+  auto connection = pool_.acquire();
+  std::lock_guard lock(database_->write_mutex());
+  auto result = connection
+                    ->prepare("DELETE FROM user_interactions WHERE id = $1 RETURNING " +
+                              std::string(kInteractionColumns))
+                    .bind_int64(1, id)
+                    .execute();
+  auto c = result.next_chunk();
+  if (!c) return std::nullopt;
+  return read_interaction(*c, 0);
+}
+
+std::vector<std::string> Warehouse::deleted_items(const std::string& domain) const {
+  auto connection = pool_.acquire();
+  auto result = connection
+                    ->prepare(
+                        "SELECT d.item_id FROM deleted_items d WHERE d.domain = $1 "
+                        "AND NOT EXISTS (SELECT 1 FROM items_catalog c WHERE c.domain = d.domain "
+                        "AND c.item_id = d.item_id) "
+                        "AND NOT EXISTS (SELECT 1 FROM user_interactions i WHERE i.domain = d.domain "
+                        "AND i.item_id = d.item_id) ORDER BY d.item_id")
+                    .bind_varchar(1, domain)
+                    .execute();
+  std::vector<std::string> out;
+  for_each_row(result, [&](const DataChunk& c, std::size_t row) { out.emplace_back(c.varchar(0, row)); });
+  return out;
+}
+
 std::optional<UserRecord> Warehouse::get_user(const std::string& user_id) const {
   auto connection = pool_.acquire();
   auto result = connection->prepare("SELECT user_id, first_seen, last_seen FROM users WHERE user_id = $1")

@@ -94,6 +94,23 @@ class Warehouse {
   std::vector<CatalogItem> list_items(const std::string& domain, std::size_t limit = 0,
                                       std::size_t offset = 0) const;
 
+  // ---- deletion (each in one transaction; the caller keeps the engine's memory in step) ------------------
+
+  struct DeletedUser {
+    bool known = false;             // the user had a row, an interaction or a served list
+    std::int64_t interactions = 0;  // removed, every domain
+    std::int64_t served_lists = 0;  // removed from recommendations
+  };
+  /// Removes the user's interactions in every domain, served lists and user row.
+  DeletedUser delete_user(const std::string& user_id);
+  /// Removes the item's interactions and catalog row and records the deletion in deleted_items; returns the
+  /// interactions removed, or nullopt (nothing written) when the item had neither.
+  std::optional<std::int64_t> delete_item(const std::string& domain, const std::string& item_id);
+  /// Removes one interaction; returns it, or nullopt for an unknown id.
+  std::optional<InteractionRecord> delete_interaction(std::int64_t id);
+  /// The deleted items of `domain` that have not come back since (no catalog row, no interaction).
+  std::vector<std::string> deleted_items(const std::string& domain) const;
+
   // ---- recommendations and training history -------------------------------------------------------------
 
   /// Stores served lists in one transaction, ids assigned in order (generated_at defaults to now; `id` is

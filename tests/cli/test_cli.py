@@ -118,3 +118,13 @@ def test_training_on_a_terminal_shows_labelled_progress_below_the_log_lines(tmp_
     for line in lines:
         if " info " in line or " warning " in line:
             assert re.match(r"\d{4}-\d\d-\d\dT", line), f"a log line glued to another: {line!r}"
+
+
+def test_delete_user_forgets_a_user_and_says_what_it_removed(tmp_path):
+    env = {"MXN_WAREHOUSE_PATH": str(tmp_path / "w.duckdb")}
+    mxn("seed", "--users", "5", "--items", "5", "--interactions", "100", cwd=tmp_path, env=env, check=True)
+    done = mxn("delete-user", "--user", "user1", cwd=tmp_path, env=env, check=True)
+    assert re.fullmatch(r"deleted user user1: [1-9]\d* interactions, 0 served lists\n", done.stdout), done.stdout
+    assert "audit.user_deleted" in done.stderr
+    again = mxn("delete-user", "--user", "user1", cwd=tmp_path, env=env)
+    assert again.returncode == 3 and "unknown user 'user1'" in again.stderr

@@ -7,73 +7,15 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "../unit/training/seeded_warehouse.h"
 #include "api/routes.h"
-#include "api/server.h"
 #include "core/time.h"
-#include "http_client.h"
+#include "integration/api_fixture.h"
 
 namespace mxn::api {
 namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
-
-config::Config test_config() {
-  config::Config c = testing::fast_config();
-  c.api.port = 0;
-  c.api.threads = 16;
-  c.training.min_samples = 10;
-  return c;
-}
-
-data::SeedOptions seed_options() {
-  return testing::small_seed(60, 80, 12000, {"movies", "music", "tasks", "notes"});
-}
-
-/// A seeded, trained warehouse and a server over it, serving on a thread.
-class ApiTest : public ::testing::Test {
- protected:
-  ApiTest() : seeded(seed_options(), test_config()) {
-    engine::ModelStore store(seeded.config.models.store_dir, 3);
-    training::TrainingPipeline pipeline(*seeded.warehouse, store, seeded.config);
-    for (const auto& d : {"movies", "music", "tasks", "notes"}) pipeline.run(d);
-    start();
-  }
-  ~ApiTest() override { stop(); }
-
-  void start() {
-    server = std::make_unique<Server>(seeded.config, false);
-    serving = std::thread([this] { server->run(); });
-    client = std::make_unique<testing::HttpClient>(server->port());
-  }
-  void stop() {
-    if (!server) return;
-    server->stop();
-    serving.join();
-    server.reset();
-  }
-
-  json get(const std::string& path, int expected = 200) {
-    auto res = client->get(path);
-    EXPECT_TRUE(res) << path;
-    if (!res) return {};
-    EXPECT_EQ(res->status, expected) << path << ": " << res->body;
-    return res->header("content-type").find("json") != std::string::npos ? json::parse(res->body) : json();
-  }
-  json post(const std::string& path, const json& body, int expected) {
-    auto res = client->post(path, body.dump());
-    EXPECT_TRUE(res) << path;
-    if (!res) return {};
-    EXPECT_EQ(res->status, expected) << path << ": " << res->body;
-    return json::parse(res->body);
-  }
-
-  testing::SeededWarehouse seeded;
-  std::unique_ptr<Server> server;
-  std::thread serving;
-  std::unique_ptr<testing::HttpClient> client;
-};
 
 TEST_F(ApiTest, InteractionIsRecordedAndShowsInHistory) {
   auto r = post("/interactions", {{"user_id", "user1"}, {"domain", "movies"}, {"item_id", "movie_3"},
@@ -192,6 +134,40 @@ TEST_F(ApiTest, CatalogUpsertGetAndSimilar) {
             "items[1].domain");
   auto similar = get("/items/movies/movie_1/similar?top_k=3");
   EXPECT_EQ(similar["items"].size(), 3u);
+}
+
+TEST_F(ApiTest, PatchChangesTheFieldsItNamesAndKeepsTheRest) {
+  post("/items",
+       {{"domain", "movies"},
+        {"item_id", "movie_p"},
+        {"title", "Old"},
+        {"description", "Kept."},
+        {"tags", {"Drama"}},
+        {"metadata", {{"year", 1999}, {"director", "X"}}}},
+       201);
+  const json patched = patch("/items/movies/movie_p",
+                             {{"title", "New"}, {"metadata", {{"year", nullptr}, {"rated", "PG"}}}}, 200);
+  EXPECT_EQ(patched["title"], "New");
+  EXPECT_EQ(patched["description"], "Kept.");
+  EXPECT_EQ(patched["tags"], json({"Drama"}));
+  EXPECT_EQ(patched["metadata"], json({{"director", "X"}, {"rated", "PG"}}));
+  EXPECT_EQ(get("/items/movies/movie_p"), patched);
+  const json emptied =
+      patch("/items/movies/movie_p", {{"tags", nullptr}, {"description", nullptr}}, 200, "application/json");
+  EXPECT_EQ(emptied["tags"], json::array());
+  EXPECT_EQ(emptied["description"], "");
+  EXPECT_EQ(emptied["title"], "New");
+  // PUT replaces: what it leaves out is emptied.
+  post("/items", {{"domain", "movies"}, {"item_id", "movie_p"}, {"title", "Only a title"}}, 200);
+  EXPECT_EQ(get("/items/movies/movie_p")["metadata"], json::object());
+
+  EXPECT_EQ(patch("/items/movies/movie_p", {{"item_id", "other"}}, 422)["error"]["field"], "item_id");
+  EXPECT_EQ(patch("/items/movies/movie_p", {{"title", 7}}, 422)["error"]["field"], "title");
+  EXPECT_EQ(patch("/items/movies/movie_p", {{"tags", {1, 2}}}, 422)["error"]["field"], "tags[0]");
+  EXPECT_EQ(patch("/items/movies/nothing-here", {{"title", "x"}}, 404)["error"]["field"], "item_id");
+  EXPECT_EQ(patch("/items/books/movie_p", {{"title", "x"}}, 404)["error"]["field"], "domain");
+  EXPECT_EQ(patch("/items/movies/movie_p", {{"title", "x"}}, 415, "text/plain")["error"]["field"],
+            "content-type");
 }
 
 TEST_F(ApiTest, AutomationEndpointsAnswerForwardableLists) {

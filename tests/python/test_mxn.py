@@ -59,10 +59,16 @@ EVERY_CALL = [
     ("track_view", ("user2", "movies", "movie_new"), {}),
     ("track_many", ([{"user_id": "user2", "domain": "movies", "item_id": "movie_4", "interaction_type": "like"}],),
      {}),
+    ("track_view", ("forgettable", "movies", "movie_4"), {}),
+    ("delete_user", ("forgettable",), {}),
+    ("delete_item", ("movies", "movie_new"), {}),
+    ("delete_interaction", (), {}),  # of an interaction _call logs first
 ]
 
 
 def _call(api, name, args, kwargs):
+    if name == "delete_interaction":
+        args = (_call(api, "track_view", ("user3", "movies", "movie_5"), {})["id"],)
     if name.startswith("track"):
         return getattr(BehaviorTracker(getattr(api, "warehouse", api)), name)(*args, **kwargs)
     return getattr(api, name)(*args, **kwargs)

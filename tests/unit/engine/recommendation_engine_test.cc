@@ -147,6 +147,48 @@ TEST_F(RecommendationEngineTest, DislikedItemsAreNeverReturnedEvenWhenConsumedOn
   for (const auto& i : again.items) EXPECT_NE(i.item_id, target);
 }
 
+TEST_F(RecommendationEngineTest, ForgettingTheLatestRatingRestoresTheOneBefore) {
+  const std::int64_t t = now_us();
+  const std::vector<warehouse::InteractionRecord> rows = {{.user_id = "rater",
+                                                           .domain = "movies",
+                                                           .item_id = "movie_2",
+                                                           .type = "rating",
+                                                           .rating = 5.0,
+                                                           .weight = 1,
+                                                           .timestamp_us = t - 1000},
+                                                          {.user_id = "rater",
+                                                           .domain = "movies",
+                                                           .item_id = "movie_2",
+                                                           .type = "rating",
+                                                           .rating = 1.0,
+                                                           .weight = 1,
+                                                           .timestamp_us = t},
+                                                          {.user_id = "rater",
+                                                           .domain = "movies",
+                                                           .item_id = "movie_3",
+                                                           .type = "like",
+                                                           .weight = 1,
+                                                           .timestamp_us = t}};
+  engine.observe(rows);
+  auto cell = [&](const std::string& item) -> std::optional<LiveEntry> {
+    for (const auto& e : engine.live("movies").row("rater")) {
+      if (engine.live("movies").item_name(e.item) == item) return e;
+    }
+    return std::nullopt;
+  };
+  ASSERT_TRUE(cell("movie_2"));
+  EXPECT_TRUE(cell("movie_2")->disliked) << "the latest rating, 1 of 5, counts";
+  engine.forget_interaction(rows[1], std::span(rows).first(1));
+  ASSERT_TRUE(cell("movie_2"));
+  EXPECT_FALSE(cell("movie_2")->disliked) << "the 5 before it counts again";
+  engine.forget_interaction(rows[0], {});
+  EXPECT_FALSE(cell("movie_2")) << "no interaction with movie_2 is left";
+  EXPECT_TRUE(cell("movie_3"));
+  engine.forget_user("rater");
+  EXPECT_TRUE(engine.live("movies").row("rater").empty());
+  EXPECT_TRUE(engine.recommend({.user_id = "rater", .domain = "movies", .top_k = 5}).cold_start);
+}
+
 TEST_F(RecommendationEngineTest, MusicMayRepeatAfterItsCooldown) {
   // Seeded plays are up to 90 days old; music's cool-down is 3 days, so old plays may come back, while a
   // song played just now may not.
