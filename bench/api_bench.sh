@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # HTTP benchmarks of `mxn serve` with wrk (Debian package), on a fresh seeded warehouse in a temporary
-# folder: POST /recommendations (the knn + collab + embedding ensemble), POST /interactions and
+# folder: POST /recommendations (the knn + collab + embedding ensemble; then filtered), POST /interactions and
 # POST /interactions/bulk. Prints wrk's report and one "mxn:" summary line per run; fails when any request
 # fails. When the build has bench/engine_bench (cmake -DMXN_BENCH=ON), it first measures the engine alone on
 # the same warehouse (CPU per recommendation without HTTP). docs/benchmarks.md records the figures.
@@ -60,6 +60,9 @@ run() {  # run NAME SCRIPT CONNECTIONS
   grep -q "^mxn: .* failed=0 " <<<"$out" || status=1
 }
 run "POST /recommendations" recommendations.lua "$connections"
+# The same with a filter that about a third of the movies pass: the models rank among the passing items.
+MXN_BENCH_FILTER='{"tags_any":["Drama","Comedy","Thriller"],"metadata":{"year":{"gte":1980}}}' \
+  run "POST /recommendations, filtered (tags_any 3 genres, year >= 1980)" recommendations.lua "$connections"
 run "POST /interactions" interactions.lua "$connections"
 run "POST /interactions/bulk ($batch per request)" bulk.lua 8
 exit $status

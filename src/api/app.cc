@@ -1,12 +1,11 @@
 #include "api/app.h"
 
-#include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "core/log.h"
+#include "core/utf8.h"
 
 namespace mxn::api {
 
@@ -49,12 +48,6 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
   unsigned char diff = 0;
   for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 /// A body sent to a route that reads JSON must say it is JSON (any other type is 415): a web page can send

@@ -1,4 +1,4 @@
-// POST /recommendations {user_id, domain, top_k, model_types, query_text}.
+// POST /recommendations {user_id, domain, top_k, model_types, query_text, filter}.
 
 #include "api/handlers.h"
 #include "api/json_input.h"
@@ -19,6 +19,101 @@ nlohmann::json item_json(engine::RecommendedItem item) {
   return j;
 }
 
+namespace {
+
+constexpr std::size_t kMaxFilterIds = 10000;
+constexpr std::size_t kMaxFilterTags = 100;
+constexpr std::size_t kMaxMetadataConditions = 32;
+
+/// One entry of filter.metadata: a value (equality), or an object of eq, gt, gte, lt, lte.
+engine::MetadataCondition read_condition(const std::string& key, const nlohmann::json& value,
+                                         const std::string& field, std::vector<FieldError>& problems) {
+  engine::MetadataCondition c{.key = key};
+  auto scalar = [](const nlohmann::json& v) { return v.is_string() || v.is_number() || v.is_boolean(); };
+  if (scalar(value)) {
+    c.equals = value;
+    return c;
+  }
+  if (!value.is_object() || value.empty()) {
+    problems.push_back(
+        {field, "must be a value (string, number, boolean) or an object of eq, gt, gte, lt, lte"});
+    return c;
+  }
+  bool numbers = false, dates = false;
+  for (const auto& [op, bound] : value.items()) {
+    const std::string at = field + "." + op;
+    if (op == "eq") {
+      if (scalar(bound)) {
+        c.equals = bound;
+      } else {
+        problems.push_back({at, "must be a string, number or boolean"});
+      }
+      continue;
+    }
+    std::optional<double>* slot = op == "gt"    ? &c.gt
+                                  : op == "gte" ? &c.gte
+                                  : op == "lt"  ? &c.lt
+                                  : op == "lte" ? &c.lte
+                                                : nullptr;
+    if (slot == nullptr) {
+      problems.push_back({at, "unknown operator (known: eq, gt, gte, lt, lte)"});
+    } else if (bound.is_number()) {
+      *slot = bound.get<double>();
+      numbers = true;
+    } else if (bound.is_string()) {
+      try {
+        *slot = static_cast<double>(parse_iso8601(bound.get_ref<const std::string&>(), at));
+        dates = true;
+      } catch (const Error& e) {
+        problems.push_back(
+            {at, "must be a number or an ISO-8601 date or time (" + std::string(e.what()) + ")"});
+      }
+    } else {
+      problems.push_back({at, "must be a number or an ISO-8601 date or time"});
+    }
+  }
+  if (numbers && dates) problems.push_back({field, "bounds must be all numbers or all dates"});
+  c.dates = dates;
+  return c;
+}
+
+/// `filter`: business rules on what may be returned (README: Filters). Problems name filter.<key>.
+void read_filter(const nlohmann::json& body, engine::Filters& out, std::vector<FieldError>& problems) {
+  auto it = body.find("filter");
+  if (it == body.end() || it->is_null()) return;
+  if (!it->is_object()) {
+    problems.push_back(
+        {"filter", "must be an object of tags_any, tags_all, metadata, exclude_ids, include_ids"});
+    return;
+  }
+  JsonFields f(*it, "filter.", problems);
+  f.reject_unknown({"tags_any", "tags_all", "metadata", "exclude_ids", "include_ids"});
+  out.catalog.tags_any = f.optional_strings("tags_any", kMaxFilterTags).value_or(std::vector<std::string>{});
+  out.catalog.tags_all = f.optional_strings("tags_all", kMaxFilterTags).value_or(std::vector<std::string>{});
+  if (auto ids = f.optional_strings("exclude_ids", kMaxFilterIds))
+    out.exclude_items.insert(ids->begin(), ids->end());
+  if (auto ids = f.optional_strings("include_ids", kMaxFilterIds))
+    out.only_items.emplace(ids->begin(), ids->end());
+  auto metadata = it->find("metadata");
+  if (metadata == it->end() || metadata->is_null()) return;
+  if (!metadata->is_object()) {
+    problems.push_back({"filter.metadata", "must be an object: metadata key -> value or range"});
+  } else if (metadata->size() > kMaxMetadataConditions) {
+    problems.push_back(
+        {"filter.metadata", "must hold at most " + std::to_string(kMaxMetadataConditions) + " keys"});
+  } else {
+    for (const auto& [key, value] : metadata->items()) {
+      if (key.empty() || key.size() > kIdBytes) {
+        problems.push_back({"filter.metadata", "keys must have 1 to " + std::to_string(kIdBytes) + " bytes"});
+        continue;
+      }
+      out.catalog.metadata.push_back(read_condition(key, value, "filter.metadata." + key, problems));
+    }
+  }
+}
+
+}  // namespace
+
 std::pair<engine::Recommendations, std::int64_t> recommend_and_log(Services& s,
                                                                    const engine::RecommendRequest& request) {
   auto recs = s.engine.recommend(request);
@@ -38,13 +133,14 @@ Response post_recommendations(Services& s, const Request& r) {
   const auto body = parse_object(r);
   std::vector<FieldError> problems;
   JsonFields f(body, "", problems);
-  f.reject_unknown({"user_id", "domain", "top_k", "model_types", "query_text"});
+  f.reject_unknown({"user_id", "domain", "top_k", "model_types", "query_text", "filter"});
   engine::RecommendRequest request;
   request.user_id = f.required_string("user_id");
   request.domain = f.required_string("domain");
   request.top_k = static_cast<std::size_t>(f.optional_integer("top_k", 1, 1000).value_or(10));
   request.model_types = f.optional_strings("model_types").value_or(std::vector<std::string>{});
   request.query_text = f.optional_string("query_text", kQueryBytes).value_or("");
+  read_filter(body, request.filters, problems);
   throw_if_any(problems);
 
   auto [recs, now] = recommend_and_log(s, request);

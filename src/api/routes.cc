@@ -63,6 +63,18 @@ const json kAutomationList = object_schema(
                                      {"item_id", "title", "rank", "score"}))}},
     {"user_id", "generated_at", "items"});
 
+// POST /recommendations' business rules: the models take their top k among the items that pass.
+const json kFilter = object_schema(
+    {{"tags_any", list_of(string_schema("at least one of these tags (case-insensitive)"))},
+     {"tags_all", list_of(string_schema("every one of these tags"))},
+     {"metadata", {{"type", "object"},
+                   {"description", "metadata key -> a value (equal; a list value holds it) or a range "
+                                   "{eq, gt, gte, lt, lte} of numbers or ISO-8601 dates"},
+                   {"additionalProperties", true}}},
+     {"exclude_ids", list_of(string_schema())},
+     {"include_ids", list_of(string_schema("only these"))}},
+    {});
+
 // The answer of every DELETE: what was removed (the fields of the route's subject and the counts).
 const json kDeleted = object_schema({{"status", string_schema("deleted")},
                                      {"id", {{"type", "integer"}}},
@@ -111,7 +123,8 @@ std::vector<Route> make_routes(Services& s) {
                                         {"domain", string_schema()},
                                         {"top_k", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}, {"default", 10}}},
                                         {"model_types", list_of({{"enum", {"knn", "collab", "embedding", "popularity"}}})},
-                                        {"query_text", string_schema("semantic query for the embedding model")}},
+                                        {"query_text", string_schema("semantic query for the embedding model")},
+                                        {"filter", kFilter}},
                                        {"user_id", "domain"}),
        .response_schema = object_schema({{"user_id", string_schema()},
                                          {"domain", string_schema()},

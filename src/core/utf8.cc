@@ -1,5 +1,7 @@
 #include "core/utf8.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstring>
 
@@ -64,6 +66,12 @@ std::string quote(std::string_view value, std::size_t max_bytes) {
   if (cut < value.size()) out.append("...");
   out.push_back('\'');
   return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 }  // namespace mxn

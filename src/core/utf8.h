@@ -13,4 +13,7 @@ bool is_valid_utf8(std::string_view text);
 /// that is not UTF-8 becomes "(invalid UTF-8)".
 std::string quote(std::string_view value, std::size_t max_bytes = 64);
 
+/// Equal when ASCII letters are compared without case (media types, auth schemes, tags).
+bool iequals(std::string_view a, std::string_view b);
+
 }  // namespace mxn

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -226,6 +227,23 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
     ask.allowed.emplace();
     for (const auto& id : *request.filters.only_items) {
       if (auto i = s.live.find_item(id)) ask.allowed->push_back(*i);
+    }
+  }
+  if (!request.filters.catalog.empty()) {  // the models take their top k among the matching items
+    std::vector<ItemIndex> matching;
+    for (const auto& entry : catalog_.all(request.domain)) {
+      if (!request.filters.catalog.matches(*entry)) continue;
+      if (auto i = s.live.find_item(entry->item_id)) matching.push_back(*i);
+    }
+    std::sort(matching.begin(), matching.end());
+    if (ask.allowed) {
+      std::sort(ask.allowed->begin(), ask.allowed->end());
+      std::vector<ItemIndex> both;
+      std::set_intersection(ask.allowed->begin(), ask.allowed->end(), matching.begin(), matching.end(),
+                            std::back_inserter(both));
+      ask.allowed = std::move(both);
+    } else {
+      ask.allowed = std::move(matching);
     }
   }
   Ranking ranking = rank(*set, s.live, ask, set->settings.config);

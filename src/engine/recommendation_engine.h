@@ -22,6 +22,7 @@
 
 #include "core/config.h"
 #include "engine/catalog_cache.h"
+#include "engine/catalog_filter.h"
 #include "engine/ensemble.h"
 #include "engine/live_index.h"
 #include "engine/model_store.h"
@@ -41,6 +42,7 @@ struct Filters {
   std::set<std::string> exclude_items;              // never these
   std::optional<std::set<std::string>> only_items;  // when set, only these (e.g. a user's open tasks)
   bool include_consumed = false;                    // also items the user already interacted with (not disliked)
+  CatalogFilter catalog;                            // only catalog items that match (tags, metadata)
 };
 
 struct RecommendRequest {

@@ -1,0 +1,125 @@
+// Filters in POST /recommendations through the real server: every item returned passes, and a list has
+// top_k items whenever that many items pass that the user has not consumed (the models take their top k
+// among the passing items, not a top k that is then thinned out).
+
+#include <algorithm>
+#include <functional>
+#include <set>
+#include <string>
+
+#include "core/time.h"
+#include "integration/api_fixture.h"
+
+namespace mxn::api {
+namespace {
+
+class FilterTest : public ApiTest {
+ protected:
+  /// The items of the list, checked against `passes`, and how many it should have held.
+  void expect_filtered(const json& filter, const std::function<bool(const warehouse::CatalogItem&)>& passes,
+                       const json& models = json::array(), std::size_t top_k = 10) {
+    json ask = {{"user_id", "user3"}, {"domain", "movies"}, {"top_k", top_k}, {"filter", filter}};
+    if (!models.empty()) ask["model_types"] = models;
+    const json list = post("/recommendations", ask, 200);
+    std::set<std::string> consumed;
+    for (const auto& x : seeded.warehouse->user_history("user3", "movies", 0)) consumed.insert(x.item_id);
+    std::size_t available = 0;
+    std::map<std::string, bool> pass;
+    for (const auto& item : seeded.warehouse->list_items("movies")) {
+      pass[item.item_id] = passes(item);
+      if (pass[item.item_id] && !consumed.contains(item.item_id)) ++available;
+    }
+    ASSERT_GT(available, 0u) << filter.dump() << ": the test needs items that pass";
+    EXPECT_EQ(list["items"].size(), std::min(top_k, available)) << filter.dump() << " " << models.dump();
+    for (const auto& x : list["items"])
+      EXPECT_TRUE(pass[x["item_id"]]) << filter.dump() << ": " << x["item_id"];
+  }
+  static json metadata(const warehouse::CatalogItem& item) { return json::parse(item.metadata); }
+  static bool tagged(const warehouse::CatalogItem& item, const std::string& tag) {
+    return std::find(item.tags.begin(), item.tags.end(), tag) != item.tags.end();
+  }
+};
+
+TEST_F(FilterTest, TagsAnyAndAllCaseInsensitive) {
+  for (const json& models : {json::array(), json{"knn"}, json{"collab"}, json{"embedding"}}) {
+    expect_filtered(
+        {{"tags_any", {"drama", "COMEDY"}}},
+        [](const auto& i) { return tagged(i, "Drama") || tagged(i, "Comedy"); }, models);
+  }
+  expect_filtered({{"tags_all", {"Drama"}}, {"tags_any", {"Comedy", "Romance", "Drama"}}},
+                  [](const auto& i) { return tagged(i, "Drama"); });
+}
+
+TEST_F(FilterTest, MetadataEqualityAndRanges) {
+  expect_filtered({{"metadata", {{"year", {{"gte", 1980}, {"lt", 2000}}}}}}, [](const auto& i) {
+    const int year = metadata(i)["year"];
+    return year >= 1980 && year < 2000;
+  });
+  expect_filtered({{"metadata", {{"genres", "Horror"}}}}, [](const auto& i) { return tagged(i, "Horror"); });
+  std::set<std::string> consumed;
+  for (const auto& x : seeded.warehouse->user_history("user3", "movies", 0)) consumed.insert(x.item_id);
+  int year = 0;  // of an item user3 has not seen
+  for (const auto& item : seeded.warehouse->list_items("movies")) {
+    if (!consumed.contains(item.item_id)) year = metadata(item)["year"];
+  }
+  expect_filtered({{"metadata", {{"year", {{"eq", year}}}}}},
+                  [&](const auto& i) { return metadata(i)["year"] == year; });
+}
+
+TEST_F(FilterTest, DatesCompareAsInstants) {
+  const json plan = post(
+      "/recommendations",
+      {{"user_id", "user1"},
+       {"domain", "tasks"},
+       {"top_k", 50},
+       {"filter", {{"metadata", {{"due_date", {{"gte", "2020-01-01"}, {"lte", "2099-12-31T23:59Z"}}}}}}}},
+      200);
+  EXPECT_FALSE(plan["items"].empty());
+  const std::string today = format_iso8601(now_us()).substr(0, 10);
+  const json later = post("/recommendations",
+                          {{"user_id", "user1"},
+                           {"domain", "tasks"},
+                           {"top_k", 50},
+                           {"filter", {{"metadata", {{"due_date", {{"gt", today}}}}}}}},
+                          200);
+  for (const auto& x : later["items"]) {
+    const auto item = seeded.warehouse->get_item("tasks", x["item_id"]);
+    EXPECT_GT(json::parse(item->metadata)["due_date"].get<std::string>(), today);
+  }
+  EXPECT_LT(later["items"].size(), plan["items"].size());
+}
+
+TEST_F(FilterTest, IncludeAndExcludeIds) {
+  std::set<std::string> consumed;
+  for (const auto& x : seeded.warehouse->user_history("user3", "movies", 0)) consumed.insert(x.item_id);
+  json include = json::array();
+  for (const auto& item : seeded.warehouse->list_items("movies")) {
+    if (!consumed.contains(item.item_id) && include.size() < 6) include.push_back(item.item_id);
+  }
+  ASSERT_EQ(include.size(), 6u);
+  const std::set<std::string> wanted(include.begin(), include.end());
+  expect_filtered({{"include_ids", include}}, [&](const auto& i) { return wanted.contains(i.item_id); });
+  const std::string top = post("/recommendations", {{"user_id", "user3"}, {"domain", "movies"}, {"top_k", 1}},
+                               200)["items"][0]["item_id"];
+  expect_filtered({{"exclude_ids", {top}}}, [&](const auto& i) { return i.item_id != top; });
+}
+
+TEST_F(FilterTest, BadFiltersNameTheirField) {
+  auto field = [&](const json& filter) {
+    return post("/recommendations", {{"user_id", "user3"}, {"domain", "movies"}, {"filter", filter}},
+                422)["error"]["field"];
+  };
+  EXPECT_EQ(field("dramas"), "filter");
+  EXPECT_EQ(field({{"colour", "red"}}), "filter.colour");
+  EXPECT_EQ(field({{"tags_any", "Drama"}}), "filter.tags_any");
+  EXPECT_EQ(field({{"tags_all", {1}}}), "filter.tags_all[0]");
+  EXPECT_EQ(field({{"metadata", {{"year", {{"between", 1}}}}}}), "filter.metadata.year.between");
+  EXPECT_EQ(field({{"metadata", {{"year", {{"gt", "soon"}}}}}}), "filter.metadata.year.gt");
+  EXPECT_EQ(field({{"metadata", {{"year", nullptr}}}}), "filter.metadata.year");
+  EXPECT_EQ(field({{"metadata", {{"year", {{"gt", 1}, {"lt", "2020-01-01"}}}}}}), "filter.metadata.year");
+  EXPECT_EQ(field({{"metadata", {{"year", {{"eq", {1, 2}}}}}}}), "filter.metadata.year.eq");
+  EXPECT_EQ(field({{"include_ids", 5}}), "filter.include_ids");
+}
+
+}  // namespace
+}  // namespace mxn::api
