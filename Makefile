@@ -34,8 +34,7 @@ install: setup
 	@cmake --install $(BUILD)
 
 # A Debian package of the same (prefix /usr, /etc/mxn, /var/lib/mxn, the mxn user): $(BUILD)/mxn_*.deb
-deb: setup
-	@cmake -S . -B $(BUILD) $(CMAKE_ARGS) -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
+deb: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target mxn
 	@cd $(BUILD) && cpack -G DEB
 

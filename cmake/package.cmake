@@ -2,6 +2,9 @@
 # private folder found through the binary's rpath, the config with its paths pointed at the state folder, the
 # systemd unit, and for the .deb the mxn system user (packaging/postinst). The files that name paths are
 # written at install time for the prefix installed to (cmake/install_files.cmake), so one build serves both.
+# Installing and packaging take the mxn binary as built (the Makefile builds that target first), not every
+# target: no test is compiled for a package, nor by the package test while the other tests run.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 set(mxn_private_lib_dir lib/mxn)
 set_target_properties(mxn PROPERTIES INSTALL_RPATH "$ORIGIN/../${mxn_private_lib_dir}")
 install(TARGETS mxn RUNTIME DESTINATION bin)
