@@ -122,7 +122,11 @@ Response patch_item(Services& s, const Request& r) {
   throw_if_any(problems);
   s.warehouse.upsert_item(item);
   s.engine.observe_item(item);
-  return json_response(200, catalog_json(*s.warehouse.get_item(domain, item_id)));
+  const auto stored = s.warehouse.get_item(domain, item_id);
+  if (!stored) {  // a DELETE came in between
+    throw Error(Code::kNotFound, "item " + quote(item_id) + " was deleted while it was patched", "item_id");
+  }
+  return json_response(200, catalog_json(*stored));
 }
 
 Response delete_item(Services& s, const Request& r) {

@@ -19,7 +19,10 @@ void LiveIndex::remove_item(std::string_view item_id) {
   std::unique_lock lock(mutex_);
   const auto item = items_.find(item_id);
   if (!item) return;
-  for (auto& [user, cells] : users_) erase_cell(cells, *item);
+  for (auto user = users_.begin(); user != users_.end();) {
+    erase_cell(user->second, *item);
+    user = user->second.empty() ? users_.erase(user) : std::next(user);
+  }
 }
 
 void LiveIndex::replace_cell(const std::string& user_id, std::string_view item_id,

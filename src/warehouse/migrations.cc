@@ -91,6 +91,13 @@ const std::vector<Migration>& migrations() {
                 deleted_at TIMESTAMP NOT NULL,
                 PRIMARY KEY (domain, item_id)))",
        }},
+      {3,
+       "interaction id high-water mark",
+       {
+           // The largest interaction id ever deleted: ids continue past it, so that an id a client was given
+           // never names another interaction after its own was deleted (ids are max(id) + 1 otherwise).
+           "CREATE TABLE interaction_id_floor (deleted_max BIGINT NOT NULL)",
+       }},
   };
   return all;
 }

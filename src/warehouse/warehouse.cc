@@ -219,6 +219,21 @@ DomainStats Warehouse::domain_stats(const std::string& domain) const {
   return stats;
 }
 
+namespace {
+
+/// Inside a deletion's transaction, before the DELETE: keeps the largest id among the interactions that
+/// `where` selects (bound to `bind`), so that new ids continue past it (migration 3).
+template <class Bind>
+void keep_id_floor(Connection& connection, const std::string& where, Bind bind) {
+  auto select =
+      connection.prepare("INSERT INTO interaction_id_floor SELECT max(id) FROM user_interactions WHERE " +
+                         where + " HAVING max(id) IS NOT NULL");
+  bind(select);
+  select.execute();
+}
+
+}  // namespace
+
 Warehouse::DeletedUser Warehouse::delete_user(const std::string& user_id) {
   auto connection = pool_.acquire();
   std::lock_guard lock(database_->write_mutex());
@@ -227,6 +242,7 @@ Warehouse::DeletedUser Warehouse::delete_user(const std::string& user_id) {
     return connection->prepare(sql).bind_varchar(1, user_id).execute().rows_changed();
   };
   DeletedUser out;
+  keep_id_floor(*connection, "user_id = $1", [&](PreparedStatement& p) { p.bind_varchar(1, user_id); });
   out.interactions = remove("DELETE FROM user_interactions WHERE user_id = $1");
   out.served_lists = remove("DELETE FROM recommendations WHERE user_id = $1");
   out.known =
@@ -261,14 +277,18 @@ std::optional<std::int64_t> Warehouse::delete_item(const std::string& domain, co
 std::optional<InteractionRecord> Warehouse::delete_interaction(std::int64_t id) {
   auto connection = pool_.acquire();
   std::lock_guard lock(database_->write_mutex());
+  Transaction transaction(*connection);
+  keep_id_floor(*connection, "id = $1", [&](PreparedStatement& p) { p.bind_int64(1, id); });
   auto result = connection
                     ->prepare("DELETE FROM user_interactions WHERE id = $1 RETURNING " +
                               std::string(kInteractionColumns))
                     .bind_int64(1, id)
                     .execute();
   auto c = result.next_chunk();
-  if (!c) return std::nullopt;
-  return read_interaction(*c, 0);
+  if (!c) return std::nullopt;  // rolled back: nothing was written
+  InteractionRecord deleted = read_interaction(*c, 0);
+  transaction.commit();
+  return deleted;
 }
 
 std::vector<std::string> Warehouse::deleted_items(const std::string& domain) const {

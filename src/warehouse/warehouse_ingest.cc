@@ -175,7 +175,11 @@ void write_first_sight(Connection& connection, const FirstSight& plan, std::int6
 std::int64_t Warehouse::next_interaction_id(Connection& connection) {
   if (database_->next_interaction_id < 0) {
     database_->next_interaction_id =
-        connection.query("SELECT coalesce(max(id), 0) + 1 FROM user_interactions").scalar_int64();
+        connection
+            .query(
+                "SELECT greatest((SELECT coalesce(max(id), 0) FROM user_interactions), "
+                "(SELECT coalesce(max(deleted_max), 0) FROM interaction_id_floor)) + 1")
+            .scalar_int64();
   }
   return database_->next_interaction_id;
 }

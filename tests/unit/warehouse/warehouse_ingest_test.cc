@@ -126,6 +126,29 @@ TEST_F(WarehouseIngestTest, WritesAfterAnImportKnowItsUsersAndItems) {
   EXPECT_EQ(scalar(w_, "SELECT count(*) FROM items_catalog"), 2);
 }
 
+TEST(WarehouseDeletionTest, InteractionIdsAreNeverReusedAfterADeletionAndARestart) {
+  TempDir dir;
+  const auto config = warehouse_config(dir);
+  {
+    Warehouse first(config);
+    std::vector<InteractionRecord> rows = {interaction("ann", "movies", "m1", "view", 1.0, kT0),
+                                           interaction("bob", "movies", "m2", "view", 1.0, kT0),
+                                           interaction("cat", "movies", "m3", "view", 1.0, kT0)};
+    first.append_interactions(rows);
+    ASSERT_EQ(rows[2].id, 3);
+    EXPECT_EQ(first.delete_interaction(3)->user_id, "cat");
+    EXPECT_FALSE(first.delete_interaction(3));
+    EXPECT_EQ(first.delete_user("bob").interactions, 1);  // id 2
+  }
+  Warehouse reopened(config);  // ids restart from the table: max(id) is 1 now
+  std::vector<InteractionRecord> rows = {interaction("dan", "movies", "m1", "view", 1.0, kT0 + 1)};
+  reopened.append_interactions(rows);
+  EXPECT_EQ(rows[0].id, 4) << "ids 2 and 3 named interactions that were deleted";
+  EXPECT_EQ(reopened.delete_item("movies", "m1"), 2);  // ann's and dan's
+  EXPECT_EQ(reopened.deleted_items("movies"), std::vector<std::string>{"m1"});
+  EXPECT_FALSE(reopened.delete_item("movies", "never-there"));
+}
+
 TEST_F(WarehouseIngestTest, FailedAppendWritesNothingAndResetsIds) {
   std::vector<InteractionRecord> ok = {interaction("ann", "movies", "m1", "view", 1.0, kT0)};
   w_.append_interactions(ok);
