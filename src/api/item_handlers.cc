@@ -43,6 +43,10 @@ warehouse::CatalogItem item_from_json(const Services& s, const nlohmann::json& o
   return item;
 }
 
+Error unknown_item(const std::string& domain, const std::string& item_id) {
+  return Error(Code::kNotFound, "unknown item " + quote(item_id) + " in domain " + quote(domain), "item_id");
+}
+
 nlohmann::json catalog_json(const warehouse::CatalogItem& item) {
   return {{"domain", item.domain},
           {"item_id", item.item_id},
@@ -92,10 +96,7 @@ Response get_item(Services& s, const Request& r) {
   const auto& domain = r.path_param("domain");
   s.config.domain(domain);
   auto item = s.warehouse.get_item(domain, r.path_param("item_id"));
-  if (!item) {
-    throw Error(Code::kNotFound,
-                "unknown item " + quote(r.path_param("item_id")) + " in domain " + quote(domain), "item_id");
-  }
+  if (!item) throw unknown_item(domain, r.path_param("item_id"));
   return json_response(200, catalog_json(*item));
 }
 
@@ -111,9 +112,7 @@ Response patch_item(Services& s, const Request& r) {
   static std::mutex patching;
   std::lock_guard lock(patching);
   const auto current = s.warehouse.get_item(domain, item_id);
-  if (!current) {
-    throw Error(Code::kNotFound, "unknown item " + quote(item_id) + " in domain " + quote(domain), "item_id");
-  }
+  if (!current) throw unknown_item(domain, item_id);
   nlohmann::json merged = catalog_json(*current);
   merged.erase("created_at");
   merged.erase("updated_at");
@@ -134,9 +133,7 @@ Response delete_item(Services& s, const Request& r) {
   const auto& item_id = r.path_param("item_id");
   s.config.domain(domain);
   const auto interactions = s.warehouse.delete_item(domain, item_id);
-  if (!interactions) {
-    throw Error(Code::kNotFound, "unknown item " + quote(item_id) + " in domain " + quote(domain), "item_id");
-  }
+  if (!interactions) throw unknown_item(domain, item_id);
   s.engine.withdraw_item(domain, item_id);
   log::info("audit.item_deleted", "domain", domain, "item_id", item_id, "interactions", *interactions);
   return json_response(
