@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # HTTP benchmarks of `mxn serve` with wrk (Debian package), on a fresh seeded warehouse in a temporary
-# folder: POST /recommendations (the knn + collab + embedding ensemble; then filtered), POST /interactions and
+# folder: POST /recommendations (the knn + collab + embedding ensemble; then filtered; then batches of
+# BATCH_USERS users, 10000), POST /interactions and
 # POST /interactions/bulk. Prints wrk's report and one "mxn:" summary line per run; fails when any request
 # fails. When the build has bench/engine_bench (cmake -DMXN_BENCH=ON), it first measures the engine alone on
 # the same warehouse (CPU per recommendation without HTTP). docs/benchmarks.md records the figures.
@@ -63,6 +64,20 @@ run "POST /recommendations" recommendations.lua "$connections"
 # The same with a filter that about a third of the movies pass: the models rank among the passing items.
 MXN_BENCH_FILTER='{"tags_any":["Drama","Comedy","Thriller"],"metadata":{"year":{"gte":1980}}}' \
   run "POST /recommendations, filtered (tags_any 3 genres, year >= 1980)" recommendations.lua "$connections"
+# A batch: users per second through one streamed call, against the single calls above (one connection, so
+# it is the per-user cost; wrk's figure uses every core through 64 connections).
+batch_users=${BATCH_USERS:-10000}
+echo "== POST /recommendations/batch: $batch_users random users per request, 3 requests one after another"
+/usr/bin/python3 -c "import json, random; r = random.Random(7); print(json.dumps({'domain': 'movies', 'top_k': 10,
+  'model_types': ['knn', 'collab', 'embedding'],
+  'user_ids': ['user%d' % r.randrange(1, $users + 1) for _ in range($batch_users)]}))" >"$work/batch.json"
+for _ in 1 2 3; do
+  lines=$(curl -sS --fail -H 'Content-Type: application/json' --data-binary @"$work/batch.json" \
+    -w '%{stderr}%{time_total}' "http://127.0.0.1:$port/recommendations/batch" 2>"$work/batch.time" | wc -l)
+  seconds=$(cat "$work/batch.time")
+  [[ "$lines" == "$batch_users" ]] || { echo "batch: $lines lines for $batch_users users" >&2; status=1; }
+  echo "mxn: batch users=$batch_users lines=$lines seconds=$seconds users_per_s=$(awk -v n="$lines" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')"
+done
 run "POST /interactions" interactions.lua "$connections"
 run "POST /interactions/bulk ($batch per request)" bulk.lua 8
 exit $status

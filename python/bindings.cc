@@ -57,6 +57,9 @@ class Runtime {
     api::Response response;
     running.app().waits(request);
     running.app().dispatch(request, response);
+    if (response.stream) {  // a streamed answer (the batch), read to its end
+      while (auto piece = response.stream()) response.body += *piece;
+    }
     return {response.status, std::move(response.body)};
   }
 

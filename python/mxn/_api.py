@@ -36,15 +36,25 @@ class Api(abc.ABC):
 
     # ---- recommendations --------------------------------------------------------------------------------
     def recommend(self, user_id: str, domain: str, top_k: int = 10, model_types: list[str] | None = None,
-                  query_text: str | None = None) -> dict[str, Any]:
+                  query_text: str | None = None, filter: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The blended list for ``user_id`` in ``domain``: the body of ``POST /recommendations`` (``items``
-        with ``item_id``, ``title``, ``score``, ``rank``, ``reason``, ``contributions``)."""
-        body: dict[str, Any] = {"user_id": user_id, "domain": domain, "top_k": top_k}
-        if model_types is not None:
-            body["model_types"] = list(model_types)
-        if query_text is not None:
-            body["query_text"] = query_text
+        with ``item_id``, ``title``, ``score``, ``rank``, ``reason``, ``contributions``); ``filter`` as the
+        README's Filters section describes."""
+        body = _recommend_body(domain, top_k, model_types, query_text, filter)
+        body["user_id"] = user_id
         return self._call("POST", "/recommendations", body)
+
+    def recommend_batch(self, user_ids: Iterable[str], domain: str, top_k: int = 10,
+                        model_types: list[str] | None = None, query_text: str | None = None,
+                        filter: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """``POST /recommendations/batch`` (at most 10,000 users): one answer per user, in order, each what
+        ``recommend`` returns for that user, or ``{"user_id", "error"}`` for a user whose list failed."""
+        body = _recommend_body(domain, top_k, model_types, query_text, filter)
+        body["user_ids"] = list(user_ids)
+        status, text = self._request("POST", "/recommendations/batch", json.dumps(body))
+        if status >= 400:
+            raise errors.from_response(status, text)
+        return [json.loads(line) for line in text.splitlines() if line]
 
     def similar_items(self, domain: str, item_id: str, top_k: int = 10) -> dict[str, Any]:
         """Items like ``item_id``: the body of ``GET /items/{domain}/{item_id}/similar``."""
@@ -107,9 +117,23 @@ class Api(abc.ABC):
         """``GET /items/{domain}/{item_id}``."""
         return self._call("GET", f"/items/{_quote(domain)}/{_quote(item_id)}")
 
-    def history(self, user_id: str, domain: str | None = None, limit: int | None = None) -> dict[str, Any]:
-        """``GET /users/{user_id}/history``."""
-        return self._call("GET", _target(f"/users/{_quote(user_id)}/history", domain=domain, limit=limit))
+    def items(self, domain: str, offset: int = 0, limit: int = 100, tag: str | None = None) -> dict[str, Any]:
+        """``GET /items/{domain}``: a page of the catalog (``items``, ``next_offset``)."""
+        return self._call("GET", _target(f"/items/{_quote(domain)}", offset=offset, limit=limit, tag=tag))
+
+    def users(self, domain: str | None = None, offset: int = 0, limit: int = 100) -> dict[str, Any]:
+        """``GET /users``: a page of users (``items``, ``next_offset``), of one domain if given."""
+        return self._call("GET", _target("/users", domain=domain, offset=offset, limit=limit))
+
+    def history(self, user_id: str, domain: str | None = None, limit: int | None = None,
+                cursor: str | None = None) -> dict[str, Any]:
+        """``GET /users/{user_id}/history``: newest first; ``next_cursor`` as ``cursor`` gives the next page."""
+        return self._call("GET", _target(f"/users/{_quote(user_id)}/history", domain=domain, limit=limit,
+                                         cursor=cursor))
+
+    def similar_users(self, user_id: str, domain: str, top_k: int = 10) -> dict[str, Any]:
+        """``GET /users/{user_id}/similar``: users whose liked items are most like this user's."""
+        return self._call("GET", _target(f"/users/{_quote(user_id)}/similar", domain=domain, top_k=top_k))
 
     # ---- deletion: effective at once, models forget at the next training (README: Deleting data) --------
     def delete_user(self, user_id: str) -> dict[str, Any]:
@@ -130,6 +154,18 @@ class Api(abc.ABC):
 
     def _track_many(self, interactions: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         return self._call("POST", "/interactions/bulk", {"interactions": [_interaction(i) for i in interactions]})
+
+
+def _recommend_body(domain: str, top_k: int, model_types: list[str] | None, query_text: str | None,
+                    filter: Mapping[str, Any] | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"domain": domain, "top_k": top_k}
+    if model_types is not None:
+        body["model_types"] = list(model_types)
+    if query_text is not None:
+        body["query_text"] = query_text
+    if filter is not None:
+        body["filter"] = dict(filter)
+    return body
 
 
 def _interaction(fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from typing import Any, Mapping
 
 from . import _mxn, errors
 from ._api import Api
@@ -50,9 +50,11 @@ class RecommendationEngine(Api):
         return _runtime_call(self._runtime.call, method, target, body or "")
 
     def recommend(self, user_id: str, domain: str, top_k: int = 10, model_types: list[str] | None = None,
-                  query_text: str | None = None) -> dict[str, Any]:
+                  query_text: str | None = None, filter: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The blended list for ``user_id`` in ``domain``, as ``POST /recommendations`` answers it (``items``
         with ``item_id``, ``title``, ``score``, ``rank``, ``reason``, ``contributions``); logged as served."""
+        if filter is not None:  # the request's JSON form carries it
+            return super().recommend(user_id, domain, top_k, model_types, query_text, filter)
         return _runtime_call(self._runtime.recommend, user_id, domain, top_k, list(model_types or []),
                              query_text or "")
 

@@ -28,7 +28,7 @@ int http_status(Code code) {
   return 500;
 }
 
-std::string error_body(const Error& error) {
+nlohmann::json error_json(const Error& error) {
   nlohmann::json e = {{"code", code_name(error.code())},
                       {"message", error.problems().size() == 1 ? error.problems().front().message : error.what()},
                       {"field", error.field().empty() ? nlohmann::json(nullptr) : nlohmann::json(error.field())}};
@@ -36,8 +36,13 @@ std::string error_body(const Error& error) {
     e["problems"] = nlohmann::json::array();
     for (const auto& p : error.problems()) e["problems"].push_back({{"field", p.field}, {"message", p.message}});
   }
+  return e;
+}
+
+std::string error_body(const Error& error) {
   // Messages may quote input: bytes that are not UTF-8 are replaced, never a reason to fail here.
-  return nlohmann::json{{"error", e}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return nlohmann::json{{"error", error_json(error)}}.dump(-1, ' ', false,
+                                                           nlohmann::json::error_handler_t::replace);
 }
 
 namespace {

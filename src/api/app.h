@@ -15,7 +15,9 @@ namespace mxn::api {
 
 /// The HTTP status of an error code: 400 malformed, 401, 404, 409, 413, 415, 422 invalid value, 503, 500.
 int http_status(Code code);
-/// {"error": {"code", "message", "field"}} (+ "problems": [{field, message}] when there are several).
+/// {"code", "message", "field"} (+ "problems": [{field, message}] when there are several).
+nlohmann::json error_json(const Error& error);
+/// {"error": error_json(error)} as text.
 std::string error_body(const Error& error);
 
 class App {

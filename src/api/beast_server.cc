@@ -172,6 +172,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void write(Response response) {
+    if (response.stream && !head_) return write_streamed(std::move(response));
     auto out = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status),
                                                                    version_ ? version_ : 11);
     if (!response.content_type.empty()) out->set(http::field::content_type, response.content_type);
@@ -182,14 +183,69 @@ class Session : public std::enable_shared_from_this<Session> {
     if (head_) out->body().clear();  // the headers say what a GET would send; a HEAD answer has no body
     stream_.expires_after(std::chrono::seconds(options_.request_seconds));
     http::async_write(stream_, *out, [self = shared_from_this(), out](beast::error_code ec, std::size_t) {
-      self->busy_ = false;
-      if (ec || !out->keep_alive()) {
-        beast::error_code ignored;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        self->stream_.socket().close(ignored);
-        return;
+      self->written(ec, out->keep_alive());
+    });
+  }
+
+  /// After an answer: the next request on a kept-alive connection, else close.
+  void written(beast::error_code ec, bool keep_alive) {
+    busy_ = false;
+    if (ec || !keep_alive) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      stream_.socket().close(ignored);
+      return;
+    }
+    read_header();  // a pipelined request may be in the buffer already
+  }
+
+  /// A streamed answer: the head with Transfer-Encoding: chunked, then one chunk per piece of the producer,
+  /// each made on a handler thread once the previous one is written (a slow reader slows the producer down
+  /// instead of filling memory), then the last chunk.
+  void write_streamed(Response response) {
+    auto head = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(response.status),
+                                                                   version_ ? version_ : 11);
+    if (!response.content_type.empty()) head->set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) head->set(name, value);
+    head->keep_alive(keep_alive_ && !closing_);
+    head->chunked(true);
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*head);
+    auto produce = std::make_shared<std::function<std::optional<std::string>()>>(std::move(response.stream));
+    stream_.expires_after(std::chrono::seconds(options_.request_seconds));
+    http::async_write_header(
+        stream_, *serializer,
+        [self = shared_from_this(), head, serializer, produce](beast::error_code ec, std::size_t) {
+          if (ec) return self->written(ec, false);
+          self->write_next_chunk(produce, head->keep_alive());
+        });
+  }
+
+  void write_next_chunk(std::shared_ptr<std::function<std::optional<std::string>()>> produce,
+                        bool keep_alive) {
+    asio::post(waiting_, [self = shared_from_this(), produce, keep_alive,
+                          guard = asio::make_work_guard(stream_.get_executor())] {
+      auto piece = std::make_shared<std::optional<std::string>>();
+      bool failed = false;
+      try {
+        *piece = (*produce)();
+      } catch (const std::exception& e) {  // the status is sent: all that is left is to cut the answer short
+        log::error("http.stream_failed", "error", e.what());
+        failed = true;
       }
-      self->read_header();  // a pipelined request may be in the buffer already
+      asio::post(self->stream_.get_executor(), [self, produce, keep_alive, piece, failed] {
+        if (failed) return self->written(asio::error::operation_aborted, false);
+        self->stream_.expires_after(std::chrono::seconds(self->options_.request_seconds));
+        if (!*piece) {
+          return asio::async_write(
+              self->stream_, http::make_chunk_last(),
+              [self, keep_alive](beast::error_code ec, std::size_t) { self->written(ec, keep_alive); });
+        }
+        asio::async_write(self->stream_, http::make_chunk(asio::buffer(**piece)),
+                          [self, produce, keep_alive, piece](beast::error_code ec, std::size_t) {
+                            if (ec) return self->written(ec, false);
+                            self->write_next_chunk(produce, keep_alive);
+                          });
+      });
     });
   }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP types mxn's handlers see, independent of the HTTP library underneath (see http_server.h).
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,6 +39,9 @@ struct Response {
   std::string content_type = "application/json";
   std::string body{};
   std::vector<std::pair<std::string, std::string>> headers{};  // besides Content-Type and Content-Length
+  /// Set instead of `body` for an answer sent as it is made (chunked): called for each next piece, after the
+  /// previous one was written, on a handler thread (only routes that wait may stream); nullopt ends it.
+  std::function<std::optional<std::string>()> stream{};
 };
 
 /// Percent-decodes one path segment or query component (`plus_is_space` for queries). Error{kMalformed,

@@ -2,6 +2,7 @@
 // DELETE /interactions/{id}: one interaction, by the id its POST returned.
 
 #include <charconv>
+#include <limits>
 
 #include "api/handlers.h"
 #include "api/json_input.h"
@@ -12,6 +13,22 @@ namespace mxn::api {
 
 Response json_response(int status, const nlohmann::json& body) {
   return {.status = status, .content_type = "application/json", .body = body.dump()};
+}
+
+Page page_of(const Request& r) {
+  return {.offset = query_count(r, "offset", 0, 0, std::numeric_limits<std::int32_t>::max()),
+          .limit = query_count(r, "limit", 100, 1, 1000)};
+}
+
+Response page_response(nlohmann::json fields, const Page& page, std::vector<nlohmann::json> rows) {
+  const bool more = rows.size() > page.limit;
+  if (more) rows.resize(page.limit);
+  fields["offset"] = page.offset;
+  fields["limit"] = page.limit;
+  fields["count"] = rows.size();
+  fields["next_offset"] = more ? nlohmann::json(page.offset + page.limit) : nlohmann::json(nullptr);
+  fields["items"] = std::move(rows);
+  return json_response(200, fields);
 }
 
 Response post_interaction(Services& s, const Request& r) {
@@ -67,13 +84,14 @@ Response delete_interaction(Services& s, const Request& r) {
   if (error != std::errc() || end != text.data() + text.size() || id < 1) {
     throw Error(Code::kInvalidArgument, "must be an interaction id (a positive integer)", "id");
   }
-  const auto deleted = s.warehouse.delete_interaction(id);
+  const auto deleted = s.tracker.exclusively([&] {
+    auto row = s.warehouse.delete_interaction(id);
+    if (row)
+      s.engine.forget_interaction(
+          *row, s.warehouse.user_history(row->user_id, {.domain = row->domain, .item_id = row->item_id}));
+    return row;
+  });
   if (!deleted) throw Error(Code::kNotFound, "unknown interaction " + text, "id");
-  std::vector<warehouse::InteractionRecord> remaining;  // the user's other interactions with the item
-  for (auto& x : s.warehouse.user_history(deleted->user_id, deleted->domain, 0)) {
-    if (x.item_id == deleted->item_id) remaining.push_back(std::move(x));
-  }
-  s.engine.forget_interaction(*deleted, remaining);
   log::info("audit.interaction_deleted", "id", id, "user_id", deleted->user_id, "domain", deleted->domain,
             "item_id", deleted->item_id);
   return json_response(200, {{"status", "deleted"},

@@ -1,8 +1,6 @@
 // The catalog: PUT/POST /items (replace), POST /items/bulk, GET, PATCH (merge) and DELETE
 // /items/{domain}/{item_id}, GET .../similar.
 
-#include <mutex>
-
 #include "api/handlers.h"
 #include "api/json_input.h"
 #include "core/log.h"
@@ -65,9 +63,12 @@ Response put_item(Services& s, const Request& r) {
   std::vector<FieldError> problems;
   auto item = item_from_json(s, body, "", problems);
   throw_if_any(problems);
-  const bool existed = s.engine.catalog().get(item.domain, item.item_id) != nullptr;
-  s.warehouse.upsert_item(item);
-  s.engine.observe_item(item);
+  const bool existed = s.tracker.exclusively([&] {
+    const bool known = s.engine.catalog().get(item.domain, item.item_id) != nullptr;
+    s.warehouse.upsert_item(item);
+    s.engine.observe_item(item);
+    return known;
+  });
   return json_response(existed ? 200 : 201,
                        {{"status", existed ? "updated" : "created"}, {"domain", item.domain}, {"item_id", item.item_id}});
 }
@@ -87,8 +88,10 @@ Response post_items_bulk(Services& s, const Request& r) {
     items.push_back(item_from_json(s, (*list)[i], "items[" + std::to_string(i) + "].", problems));
   }
   throw_if_any(problems);
-  s.warehouse.upsert_items(items);
-  for (const auto& item : items) s.engine.observe_item(item);
+  s.tracker.exclusively([&] {
+    s.warehouse.upsert_items(items);
+    for (const auto& item : items) s.engine.observe_item(item);
+  });
   return json_response(200, {{"status", "upserted"}, {"count", items.size()}});
 }
 
@@ -100,6 +103,18 @@ Response get_item(Services& s, const Request& r) {
   return json_response(200, catalog_json(*item));
 }
 
+Response get_items(Services& s, const Request& r) {
+  const auto& domain = r.path_param("domain");
+  s.config.domain(domain);
+  const std::string tag = r.query_param("tag").value_or("");
+  const Page page = page_of(r);
+  std::vector<nlohmann::json> rows;
+  for (const auto& item : s.warehouse.list_items(domain, page.limit + 1, page.offset, tag)) {
+    rows.push_back(catalog_json(item));
+  }
+  return page_response({{"domain", domain}}, page, std::move(rows));
+}
+
 Response patch_item(Services& s, const Request& r) {
   const auto& domain = r.path_param("domain");
   const auto& item_id = r.path_param("item_id");
@@ -108,23 +123,21 @@ Response patch_item(Services& s, const Request& r) {
   std::vector<FieldError> problems;
   JsonFields(patch, "", problems).reject_unknown({"title", "description", "tags", "metadata"});
   throw_if_any(problems);
-  // Read, merge, write: one PATCH at a time, so that two at once both land.
-  static std::mutex patching;
-  std::lock_guard lock(patching);
-  const auto current = s.warehouse.get_item(domain, item_id);
-  if (!current) throw unknown_item(domain, item_id);
-  nlohmann::json merged = catalog_json(*current);
-  merged.erase("created_at");
-  merged.erase("updated_at");
-  merged.merge_patch(patch);  // RFC 7396: objects merge, null removes (a removed field is left empty)
-  auto item = item_from_json(s, merged, "", problems);
-  throw_if_any(problems);
-  s.warehouse.upsert_item(item);
-  s.engine.observe_item(item);
-  const auto stored = s.warehouse.get_item(domain, item_id);
-  if (!stored) {  // a DELETE came in between
-    throw Error(Code::kNotFound, "item " + quote(item_id) + " was deleted while it was patched", "item_id");
-  }
+  // Read, merge, write, with no other catalog change or deletion in between.
+  const auto stored = s.tracker.exclusively([&] {
+    const auto current = s.warehouse.get_item(domain, item_id);
+    if (!current) throw unknown_item(domain, item_id);
+    nlohmann::json merged = catalog_json(*current);
+    merged.erase("created_at");
+    merged.erase("updated_at");
+    merged.merge_patch(patch);  // RFC 7396: objects merge, null removes (a removed field is left empty)
+    auto item = item_from_json(s, merged, "", problems);
+    throw_if_any(problems);
+    s.warehouse.upsert_item(item);
+    s.engine.observe_item(item);
+    return s.warehouse.get_item(domain, item_id);
+  });
+  if (!stored) throw unknown_item(domain, item_id);
   return json_response(200, catalog_json(*stored));
 }
 
@@ -132,9 +145,12 @@ Response delete_item(Services& s, const Request& r) {
   const auto& domain = r.path_param("domain");
   const auto& item_id = r.path_param("item_id");
   s.config.domain(domain);
-  const auto interactions = s.warehouse.delete_item(domain, item_id);
+  const auto interactions = s.tracker.exclusively([&] {
+    auto deleted = s.warehouse.delete_item(domain, item_id);
+    if (deleted) s.engine.withdraw_item(domain, item_id);
+    return deleted;
+  });
   if (!interactions) throw unknown_item(domain, item_id);
-  s.engine.withdraw_item(domain, item_id);
   log::info("audit.item_deleted", "domain", domain, "item_id", item_id, "interactions", *interactions);
   return json_response(
       200,

@@ -7,16 +7,21 @@
 
 namespace mxn::api {
 
-nlohmann::json parse_object(const Request& request) {
+nlohmann::json parse_json(std::string_view text, const std::string& field) {
   // The parser reports the depth of every value it reads: a deeper one stops it there.
-  const auto depth_limit = [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+  const auto depth_limit = [&field](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
     if (depth > kJsonDepth) {
-      throw Error(Code::kMalformed, "nests deeper than " + std::to_string(kJsonDepth) + " levels", "body");
+      throw Error(Code::kMalformed, "nests deeper than " + std::to_string(kJsonDepth) + " levels", field);
     }
     return true;
   };
-  nlohmann::json body = nlohmann::json::parse(request.body, depth_limit, false);
-  if (body.is_discarded()) throw Error(Code::kMalformed, "the request body is not valid JSON", "body");
+  nlohmann::json value = nlohmann::json::parse(text, depth_limit, false);
+  if (value.is_discarded()) throw Error(Code::kMalformed, "is not valid JSON", field);
+  return value;
+}
+
+nlohmann::json parse_object(const Request& request) {
+  nlohmann::json body = parse_json(request.body, "body");
   if (!body.is_object()) throw Error(Code::kInvalidArgument, "must be a JSON object", "body");
   return body;
 }

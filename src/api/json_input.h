@@ -3,9 +3,9 @@
 // report every problem with its field name (422 `invalid_argument`), e.g. "interactions[3].rating".
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/http.h"
@@ -23,6 +23,8 @@ inline constexpr std::size_t kQueryBytes = 1024;      // query_text
 inline constexpr std::size_t kListLength = 1000;      // tags, model_types
 // Metadata (of an interaction or an item) as JSON text: config interactions.max_metadata_bytes.
 
+/// JSON text nesting at most kJsonDepth (refused while parsing); Error{kMalformed, field} otherwise.
+nlohmann::json parse_json(std::string_view text, const std::string& field);
 /// The body as a JSON object; Error{kMalformed, "body"} when it is not JSON or nests deeper than kJsonDepth
 /// (refused while parsing, before any of it is built), kInvalidArgument when not an object.
 nlohmann::json parse_object(const Request& request);

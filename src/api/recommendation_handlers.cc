@@ -1,5 +1,7 @@
-// POST /recommendations {user_id, domain, top_k, model_types, query_text, filter}.
+// POST /recommendations {user_id, domain, top_k, model_types, query_text, filter}, and
+// POST /recommendations/batch {user_ids, ...the same}: one JSON line per user, streamed.
 
+#include "api/app.h"
 #include "api/handlers.h"
 #include "api/json_input.h"
 #include "core/time.h"
@@ -22,6 +24,7 @@ nlohmann::json item_json(engine::RecommendedItem item) {
 namespace {
 
 constexpr std::size_t kMaxFilterIds = 10000;
+constexpr std::size_t kMaxBatchUsers = 10000;
 constexpr std::size_t kMaxFilterTags = 100;
 constexpr std::size_t kMaxMetadataConditions = 32;
 
@@ -78,15 +81,16 @@ engine::MetadataCondition read_condition(const std::string& key, const nlohmann:
 }
 
 /// `filter`: business rules on what may be returned (README: Filters). Problems name filter.<key>.
-void read_filter(const nlohmann::json& body, engine::Filters& out, std::vector<FieldError>& problems) {
-  auto it = body.find("filter");
-  if (it == body.end() || it->is_null()) return;
-  if (!it->is_object()) {
+}  // namespace
+
+void read_filter(const nlohmann::json& filter, engine::Filters& out, std::vector<FieldError>& problems) {
+  if (filter.is_null()) return;
+  if (!filter.is_object()) {
     problems.push_back(
         {"filter", "must be an object of tags_any, tags_all, metadata, exclude_ids, include_ids"});
     return;
   }
-  JsonFields f(*it, "filter.", problems);
+  JsonFields f(filter, "filter.", problems);
   f.reject_unknown({"tags_any", "tags_all", "metadata", "exclude_ids", "include_ids"});
   out.catalog.tags_any = f.optional_strings("tags_any", kMaxFilterTags).value_or(std::vector<std::string>{});
   out.catalog.tags_all = f.optional_strings("tags_all", kMaxFilterTags).value_or(std::vector<std::string>{});
@@ -94,8 +98,8 @@ void read_filter(const nlohmann::json& body, engine::Filters& out, std::vector<F
     out.exclude_items.insert(ids->begin(), ids->end());
   if (auto ids = f.optional_strings("include_ids", kMaxFilterIds))
     out.only_items.emplace(ids->begin(), ids->end());
-  auto metadata = it->find("metadata");
-  if (metadata == it->end() || metadata->is_null()) return;
+  auto metadata = filter.find("metadata");
+  if (metadata == filter.end() || metadata->is_null()) return;
   if (!metadata->is_object()) {
     problems.push_back({"filter.metadata", "must be an object: metadata key -> value or range"});
   } else if (metadata->size() > kMaxMetadataConditions) {
@@ -112,8 +116,6 @@ void read_filter(const nlohmann::json& body, engine::Filters& out, std::vector<F
   }
 }
 
-}  // namespace
-
 std::pair<engine::Recommendations, std::int64_t> recommend_and_log(Services& s,
                                                                    const engine::RecommendRequest& request) {
   auto recs = s.engine.recommend(request);
@@ -129,32 +131,95 @@ std::pair<engine::Recommendations, std::int64_t> recommend_and_log(Services& s,
   return {std::move(recs), now};
 }
 
+namespace {
+
+/// The fields a single and a batch request share: domain, top_k, model_types, query_text, filter.
+engine::RecommendRequest read_request(const nlohmann::json& body, JsonFields& f,
+                                      std::vector<FieldError>& problems) {
+  engine::RecommendRequest request;
+  request.domain = f.required_string("domain");
+  request.top_k = static_cast<std::size_t>(f.optional_integer("top_k", 1, 1000).value_or(10));
+  request.model_types = f.optional_strings("model_types").value_or(std::vector<std::string>{});
+  request.query_text = f.optional_string("query_text", kQueryBytes).value_or("");
+  read_filter(body.value("filter", nlohmann::json()), request.filters, problems);
+  return request;
+}
+
+/// One user's answer: what POST /recommendations returns, and each line of the batch.
+nlohmann::json recommendations_json(engine::Recommendations recs, std::int64_t now) {
+  nlohmann::json items = nlohmann::json::array();
+  for (auto& item : recs.items) items.push_back(item_json(std::move(item)));
+  nlohmann::json out = nlohmann::json::object();
+  out["user_id"] = std::move(recs.user_id);
+  out["domain"] = std::move(recs.domain);
+  out["generated_at"] = format_iso8601(now);
+  out["cold_start"] = recs.cold_start;
+  out["models_used"] = std::move(recs.models_used);
+  out["count"] = items.size();
+  out["items"] = std::move(items);
+  return out;
+}
+
+}  // namespace
+
 Response post_recommendations(Services& s, const Request& r) {
   const auto body = parse_object(r);
   std::vector<FieldError> problems;
   JsonFields f(body, "", problems);
   f.reject_unknown({"user_id", "domain", "top_k", "model_types", "query_text", "filter"});
-  engine::RecommendRequest request;
-  request.user_id = f.required_string("user_id");
-  request.domain = f.required_string("domain");
-  request.top_k = static_cast<std::size_t>(f.optional_integer("top_k", 1, 1000).value_or(10));
-  request.model_types = f.optional_strings("model_types").value_or(std::vector<std::string>{});
-  request.query_text = f.optional_string("query_text", kQueryBytes).value_or("");
-  read_filter(body, request.filters, problems);
+  const std::string user_id = f.required_string("user_id");
+  engine::RecommendRequest request = read_request(body, f, problems);
+  request.user_id = user_id;
+  throw_if_any(problems);
+  auto [recs, now] = recommend_and_log(s, request);
+  return json_response(200, recommendations_json(std::move(recs), now));
+}
+
+Response post_recommendations_batch(Services& s, const Request& r) {
+  const auto body = parse_object(r);
+  std::vector<FieldError> problems;
+  JsonFields f(body, "", problems);
+  f.reject_unknown({"user_ids", "domain", "top_k", "model_types", "query_text", "filter"});
+  auto users = f.optional_strings("user_ids", kMaxBatchUsers);
+  if (!body.contains("user_ids")) problems.push_back({"user_ids", "is required"});
+  if (users && users->empty()) problems.push_back({"user_ids", "must hold at least one user id"});
+  for (std::size_t i = 0; users && i < users->size(); ++i) {
+    if ((*users)[i].empty()) problems.push_back({"user_ids[" + std::to_string(i) + "]", "must not be empty"});
+  }
+  engine::RecommendRequest request = read_request(body, f, problems);
   throw_if_any(problems);
 
-  auto [recs, now] = recommend_and_log(s, request);
-  nlohmann::json items = nlohmann::json::array();
-  for (auto& item : recs.items) items.push_back(item_json(std::move(item)));
-  nlohmann::json out = nlohmann::json::object();
-  out["user_id"] = recs.user_id;
-  out["domain"] = recs.domain;
-  out["generated_at"] = format_iso8601(now);
-  out["cold_start"] = recs.cold_start;
-  out["models_used"] = recs.models_used;
-  out["count"] = items.size();
-  out["items"] = std::move(items);
-  return json_response(200, out);
+  // The first list is made now, so that what is wrong with the request as a whole (an unknown domain or
+  // model, a filter no item passes) is its status; the others as the client reads, one JSON line each.
+  struct Batch {
+    engine::RecommendRequest request;
+    std::vector<std::string> users;
+    std::size_t next = 0;
+    std::optional<std::string> first;
+  };
+  auto batch = std::make_shared<Batch>(Batch{.request = std::move(request), .users = std::move(*users)});
+  const auto line = [&s, batch]() -> std::string {
+    batch->request.user_id = batch->users[batch->next++];
+    try {
+      auto [recs, now] = recommend_and_log(s, batch->request);
+      return recommendations_json(std::move(recs), now).dump() + "\n";
+    } catch (const Error& e) {  // this user only; the batch goes on
+      return nlohmann::json{{"user_id", batch->request.user_id}, {"error", error_json(e)}}.dump(
+                 -1, ' ', false, nlohmann::json::error_handler_t::replace) +
+             "\n";
+    }
+  };
+  batch->request.user_id = batch->users.front();
+  auto [recs, now] = recommend_and_log(s, batch->request);
+  batch->first = recommendations_json(std::move(recs), now).dump() + "\n";
+  batch->next = 1;
+  return Response{.status = 200,
+                  .content_type = "application/x-ndjson",
+                  .stream = [batch, line]() -> std::optional<std::string> {
+                    if (batch->first) return std::exchange(batch->first, std::nullopt);
+                    if (batch->next == batch->users.size()) return std::nullopt;
+                    return line();
+                  }};
 }
 
 }  // namespace mxn::api

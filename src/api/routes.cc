@@ -42,6 +42,15 @@ const json kRecommendedItem = object_schema({{"item_id", string_schema()},
                                              {"contributions", {{"type", "object"}, {"additionalProperties", {{"type", "number"}}}}}},
                                             {"item_id", "title", "score", "rank", "reason", "contributions"});
 
+const json kRecommendations = object_schema({{"user_id", string_schema()},
+                                            {"domain", string_schema()},
+                                            {"generated_at", string_schema()},
+                                            {"cold_start", {{"type", "boolean"}}},
+                                            {"models_used", list_of(string_schema())},
+                                            {"count", {{"type", "integer"}}},
+                                            {"items", list_of(kRecommendedItem)}},
+                                           {"user_id", "domain", "items"});
+
 const json kItem = object_schema({{"domain", string_schema()},
                                   {"item_id", string_schema()},
                                   {"title", string_schema()},
@@ -74,6 +83,38 @@ const json kFilter = object_schema(
      {"exclude_ids", list_of(string_schema())},
      {"include_ids", list_of(string_schema("only these"))}},
     {});
+
+const QueryParam kFilterParam = {"filter", "string",
+                                 "JSON of POST /recommendations' filter (tags, metadata, ids): only items that pass"};
+
+/// A request for recommendations: `who` (user_id, or the batch's user_ids) and the options both take.
+json recommend_request(std::pair<std::string, json> who) {
+  return object_schema({who,
+                        {"domain", string_schema()},
+                        {"top_k", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}, {"default", 10}}},
+                        {"model_types", list_of({{"enum", {"knn", "collab", "embedding", "popularity"}}})},
+                        {"query_text", string_schema("semantic query for the embedding model")},
+                        {"filter", kFilter}},
+                       {who.first, "domain"});
+}
+
+/// A listing's page: `fields`, then offset, limit, count, next_offset and the rows as `items`.
+json page_schema(json fields, json item) {
+  fields["offset"] = {{"type", "integer"}};
+  fields["limit"] = {{"type", "integer"}};
+  fields["count"] = {{"type", "integer"}};
+  fields["next_offset"] = {{"type", {"integer", "null"}}, {"description", "offset of the next page; null on the last"}};
+  fields["items"] = list_of(std::move(item));
+  return object_schema(std::move(fields), {"offset", "limit", "count", "next_offset", "items"});
+}
+
+std::vector<QueryParam> with(std::vector<QueryParam> params, QueryParam more) {
+  params.push_back(std::move(more));
+  return params;
+}
+
+const std::vector<QueryParam> kPageParams = {{"offset", "integer", "rows to skip (default 0)"},
+                                             {"limit", "integer", "page size, 1-1000 (default 100)"}};
 
 // The answer of every DELETE: what was removed (the fields of the route's subject and the counts).
 const json kDeleted = object_schema({{"status", string_schema("deleted")},
@@ -119,21 +160,15 @@ std::vector<Route> make_routes(Services& s) {
        .response_schema = kDeleted, .waits = true},
       {.method = Method::kPost, .pattern = "/recommendations", .handler = bind(post_recommendations),
        .tag = "recommendations", .summary = "Personal recommendations blended from the requested models",
-       .request_schema = object_schema({{"user_id", string_schema()},
-                                        {"domain", string_schema()},
-                                        {"top_k", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}, {"default", 10}}},
-                                        {"model_types", list_of({{"enum", {"knn", "collab", "embedding", "popularity"}}})},
-                                        {"query_text", string_schema("semantic query for the embedding model")},
-                                        {"filter", kFilter}},
-                                       {"user_id", "domain"}),
-       .response_schema = object_schema({{"user_id", string_schema()},
-                                         {"domain", string_schema()},
-                                         {"generated_at", string_schema()},
-                                         {"cold_start", {{"type", "boolean"}}},
-                                         {"models_used", list_of(string_schema())},
-                                         {"count", {{"type", "integer"}}},
-                                         {"items", list_of(kRecommendedItem)}},
-                                        {"user_id", "domain", "items"})},
+       .request_schema = recommend_request({"user_id", string_schema()}),
+       .response_schema = kRecommendations},
+      {.method = Method::kPost, .pattern = "/recommendations/batch", .handler = bind(post_recommendations_batch),
+       .tag = "recommendations",
+       .summary = "Recommendations for many users (at most 10,000) in one call: one JSON line per user, in order, "
+                  "streamed as made; each line is what POST /recommendations answers for that user, or "
+                  "{user_id, error} when that user's list failed",
+       .request_schema = recommend_request({"user_ids", list_of(string_schema())}),
+       .response_schema = kRecommendations, .content_type = "application/x-ndjson", .waits = true},
       {.method = Method::kPut, .pattern = "/items", .handler = bind(put_item), .tag = "items",
        .summary = "Create or replace a catalog item (fields left out are emptied; PATCH merges)", .request_schema = kItem,
        .response_schema = object_schema({{"status", string_schema()}}, {"status"}), .waits = true},
@@ -145,6 +180,10 @@ std::vector<Route> make_routes(Services& s) {
        .request_schema = object_schema({{"items", list_of(kItem)}}, {"items"}),
        .response_schema = object_schema({{"status", string_schema()}, {"count", {{"type", "integer"}}}}, {"status", "count"}),
        .waits = true},
+      {.method = Method::kGet, .pattern = "/items/{domain}", .handler = bind(get_items), .tag = "items",
+       .summary = "A domain's catalog by item_id, a page at a time",
+       .response_schema = page_schema({{"domain", string_schema()}}, kItem),
+       .query_params = with(kPageParams, {"tag", "string", "only items with this tag or genre (any case)"})},
       {.method = Method::kGet, .pattern = "/items/{domain}/{item_id}", .handler = bind(get_item), .tag = "items",
        .summary = "One catalog item", .response_schema = kItem},
       {.method = Method::kPatch, .pattern = "/items/{domain}/{item_id}", .handler = bind(patch_item),
@@ -163,20 +202,49 @@ std::vector<Route> make_routes(Services& s) {
        .tag = "items", .summary = "Items similar to one item",
        .response_schema = object_schema({{"items", list_of(kRecommendedItem)}}, {"items"}),
        .query_params = {{"top_k", "integer", "how many (default 10)"}}},
+      {.method = Method::kGet, .pattern = "/users", .handler = bind(get_users), .tag = "users",
+       .summary = "Users by user_id, a page at a time: all, or those with interactions in a domain",
+       .response_schema = page_schema({{"domain", {{"type", {"string", "null"}}}}},
+                                      object_schema({{"user_id", string_schema()},
+                                                     {"first_seen", string_schema("ISO-8601 UTC")},
+                                                     {"last_seen", string_schema("ISO-8601 UTC")}},
+                                                    {"user_id", "first_seen", "last_seen"})),
+       .query_params = with(kPageParams, {"domain", "string", "only users with interactions here (first/last seen there)"})},
       {.method = Method::kGet, .pattern = "/users/{user_id}/history", .handler = bind(get_user_history),
-       .tag = "users", .summary = "A user's interactions, newest first",
-       .response_schema = object_schema({{"user_id", string_schema()}, {"items", list_of({{"type", "object"}})}}, {"items"}),
-       .query_params = {{"domain", "string", "only this domain"}, {"limit", "integer", "at most this many (default 100)"}}},
+       .tag = "users", .summary = "A user's interactions, newest first, a page at a time (pass next_cursor back as cursor)",
+       .response_schema = object_schema({{"user_id", string_schema()},
+                                         {"count", {{"type", "integer"}}},
+                                         {"items", list_of({{"type", "object"}})},
+                                         {"next_cursor", {{"type", {"string", "null"}}, {"description", "null on the last page"}}}},
+                                        {"items", "next_cursor"}),
+       .query_params = {{"domain", "string", "only this domain"},
+                        {"limit", "integer", "page size, 1-10000 (default 100)"},
+                        {"cursor", "string", "next_cursor of the previous page"}}},
+      {.method = Method::kGet, .pattern = "/users/{user_id}/similar", .handler = bind(get_similar_users),
+       .tag = "users",
+       .summary = "Users whose liked items are most like this user's (cosine over live interaction rows), best first",
+       .response_schema = object_schema({{"user_id", string_schema()},
+                                         {"domain", string_schema()},
+                                         {"count", {{"type", "integer"}}},
+                                         {"users", list_of(object_schema({{"user_id", string_schema()},
+                                                                          {"score", {{"type", "number"}}},
+                                                                          {"items_in_common", {{"type", "integer"}}}},
+                                                                         {"user_id", "score", "items_in_common"}))}},
+                                        {"users"}),
+       .query_params = {{"domain", "string", "the domain", true}, {"top_k", "integer", "how many (default 10)"}}},
       {.method = Method::kDelete, .pattern = "/users/{user_id}", .handler = bind(delete_user), .tag = "users",
        .summary = "Forget a user: interactions (every domain), served lists and user row; the next request is a cold start",
        .response_schema = kDeleted, .waits = true},
       {.method = Method::kGet, .pattern = "/automation/daily-playlist/{user_id}", .handler = bind(get_daily_playlist),
-       .tag = "automation", .summary = "Today's playlist (music)", .response_schema = kAutomationList},
+       .tag = "automation", .summary = "Today's playlist (music)", .response_schema = kAutomationList,
+       .query_params = {kFilterParam}},
       {.method = Method::kGet, .pattern = "/automation/weekly-movies/{user_id}", .handler = bind(get_weekly_movies),
-       .tag = "automation", .summary = "This week's movie picks, diversified by genre", .response_schema = kAutomationList},
+       .tag = "automation", .summary = "This week's movie picks, diversified by genre", .response_schema = kAutomationList,
+       .query_params = {kFilterParam}},
       {.method = Method::kGet, .pattern = "/automation/task-prioritization/{user_id}",
        .handler = bind(get_task_prioritization), .tag = "automation",
-       .summary = "The user's open tasks in priority order, with score components", .response_schema = kAutomationList},
+       .summary = "The user's open tasks in priority order, with score components", .response_schema = kAutomationList,
+       .query_params = {kFilterParam}},
       {.method = Method::kPost, .pattern = "/training/train", .handler = bind(post_train), .tag = "training",
        .summary = "Queue a training job (202), or with wait=true run it and return its summary",
        .response_schema = kJob, .success_status = 202,

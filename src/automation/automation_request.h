@@ -6,12 +6,17 @@
 #include <cstdint>
 #include <string>
 
+#include "engine/recommendation_engine.h"
+
 namespace mxn::automation {
 
 struct AutomationRequest {
   std::string user_id;
   std::string domain;       // empty = the automation's own domain (music, movies, tasks)
   std::int64_t now_us = 0;  // the moment the list is made for, epoch microseconds UTC; 0 = the current time
+  /// The caller's business rules (tags, metadata, ids): only items that pass are listed. The automation adds
+  /// its own rules to them (what was played lately, what was seen, the user's open tasks).
+  engine::Filters filters;
 
   /// Error{kInvalidArgument, field "user_id"} when the user id is empty.
   void validate() const;

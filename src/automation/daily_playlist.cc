@@ -85,8 +85,9 @@ DailyPlaylist daily_playlist(const engine::RecommendationEngine& engine, const c
   const auto top_k = static_cast<std::size_t>(config.top_k);
 
   DailyPlaylist out{.user_id = request.user_id, .domain = domain, .generated_at_us = now};
-  engine::RecommendRequest ask{.user_id = request.user_id, .domain = domain};
-  ask.filters.exclude_items = recently_played(engine.live(domain), request.user_id, config.exclude_played_days, now);
+  engine::RecommendRequest ask{.user_id = request.user_id, .domain = domain, .filters = request.filters};
+  ask.filters.exclude_items.merge(
+      recently_played(engine.live(domain), request.user_id, config.exclude_played_days, now));
   ask.filters.include_consumed = true;
 
   // Candidates best first; the artist cap may skip many of them, so ask again for more while the engine

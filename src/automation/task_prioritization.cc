@@ -128,9 +128,14 @@ TaskPlan prioritize_tasks(const engine::RecommendationEngine& engine,
   }
 
   std::vector<PrioritizedTask> open;
+  const engine::Filters& rules = request.filters;
   for (const auto& id : mine) {
-    if (completed.count(id)) continue;
+    if (completed.count(id) || rules.exclude_items.count(id) ||
+        (rules.only_items && !rules.only_items->count(id))) {
+      continue;
+    }
     const auto entry = engine.catalog().get(domain, id);
+    if (!rules.catalog.empty() && (!entry || !rules.catalog.matches(*entry))) continue;
     PrioritizedTask t = describe(id, entry.get(), now);
     if (t.status == "done") continue;
     open.push_back(std::move(t));

@@ -66,7 +66,7 @@ WeeklyMovies weekly_movies(const engine::RecommendationEngine& engine, const con
   const auto top_k = static_cast<std::size_t>(config.top_k);
   WeeklyMovies out{.user_id = request.user_id, .domain = domain, .generated_at_us = request.resolved_now_us()};
 
-  engine::RecommendRequest ask{.user_id = request.user_id, .domain = domain};
+  engine::RecommendRequest ask{.user_id = request.user_id, .domain = domain, .filters = request.filters};
   ask.top_k = std::min(kEngineMaxTopK, std::max(kMinCandidates, kCandidateFactor * top_k));
   const engine::LiveIndex& live = engine.live(domain);
   for (const auto& e : live.row(request.user_id)) ask.filters.exclude_items.insert(live.item_name(e.item));

@@ -1,6 +1,7 @@
 #include "engine/live_index.h"
 
 #include <algorithm>
+#include <cmath>
 #include <mutex>
 
 namespace mxn::engine {
@@ -97,10 +98,60 @@ std::vector<LiveEntry> LiveIndex::row(const std::string& user_id) const {
   auto it = users_.find(user_id);
   if (it == users_.end()) return out;
   out.reserve(it->second.size());
-  for (const auto& c : it->second) {
-    const double value = c.implicit + (c.has_rating ? ratings_.value(c.rating) : 0.0);
-    const double preference = c.implicit + (c.has_rating ? ratings_.weight(c.rating) : 0.0);
-    out.push_back({c.item, static_cast<float>(value), c.last_us, preference < 0});
+  for (const auto& c : it->second) out.push_back(entry_of(c));
+  return out;
+}
+
+LiveEntry LiveIndex::entry_of(const Cell& c) const {
+  const double value = c.implicit + (c.has_rating ? ratings_.value(c.rating) : 0.0);
+  const double preference = c.implicit + (c.has_rating ? ratings_.weight(c.rating) : 0.0);
+  return {c.item, static_cast<float>(value), c.last_us, preference < 0};
+}
+
+std::vector<SimilarUser> LiveIndex::similar_users(const std::string& user_id, std::size_t k) const {
+  std::shared_lock lock(mutex_);
+  auto me = users_.find(user_id);
+  if (me == users_.end()) return {};
+  const auto liked = [this](const Cell& c) {
+    const LiveEntry e = entry_of(c);
+    return e.disliked || e.weight <= 0 ? 0.0 : static_cast<double>(e.weight);
+  };
+  std::vector<double> mine(items_.size(), 0.0);  // the user's liked weights by live item index
+  double my_norm = 0;
+  for (const auto& c : me->second) {
+    mine[c.item] = liked(c);
+    my_norm += mine[c.item] * mine[c.item];
+  }
+  if (my_norm == 0) return {};
+  struct Candidate {
+    const std::string* id;
+    double score;
+    std::size_t in_common;
+  };
+  std::vector<Candidate> candidates;
+  for (auto other = users_.begin(); other != users_.end(); ++other) {
+    if (other == me) continue;
+    double dot = 0;
+    double norm = 0;
+    std::size_t in_common = 0;
+    for (const auto& c : other->second) {
+      const double w = liked(c);
+      norm += w * w;
+      if (w > 0 && mine[c.item] > 0) {
+        dot += w * mine[c.item];
+        ++in_common;
+      }
+    }
+    if (dot > 0) candidates.push_back({&other->first, dot / std::sqrt(my_norm * norm), in_common});
+  }
+  const auto better = [](const Candidate& a, const Candidate& b) {
+    return a.score != b.score ? a.score > b.score : *a.id < *b.id;
+  };
+  const auto end = candidates.begin() + static_cast<std::ptrdiff_t>(std::min(k, candidates.size()));
+  std::partial_sort(candidates.begin(), end, candidates.end(), better);
+  std::vector<SimilarUser> out;
+  for (auto c = candidates.begin(); c != end; ++c) {
+    out.push_back({*c->id, static_cast<float>(std::min(1.0, c->score)), c->in_common});
   }
   return out;
 }

@@ -30,6 +30,13 @@ struct LiveEntry {
   bool operator==(const LiveEntry&) const = default;
 };
 
+/// Another user of the domain and how alike their rows are.
+struct SimilarUser {
+  std::string user_id;
+  float score = 0;            // cosine of the two rows' liked items (weights as models read them), in (0, 1]
+  std::size_t in_common = 0;  // liked items both have
+};
+
 class LiveIndex {
  public:
   explicit LiveIndex(RatingScale ratings = {}) : ratings_(ratings) {}
@@ -53,6 +60,10 @@ class LiveIndex {
   std::size_t n_users() const;
   /// The user's row sorted by live item index; empty for an unknown user.
   std::vector<LiveEntry> row(const std::string& user_id) const;
+  /// The `k` users whose liked items are most like `user_id`'s (cosine over the items each likes, with the
+  /// weights of row()), best first, ties by user id; only users with an item in common. One pass over every
+  /// row: cost grows with the domain's interactions, not with k.
+  std::vector<SimilarUser> similar_users(const std::string& user_id, std::size_t k) const;
 
  private:
   struct Cell {
@@ -64,6 +75,7 @@ class LiveIndex {
     std::int64_t last_us = 0;
   };
   void apply_locked(std::span<const warehouse::InteractionRecord> rows);
+  LiveEntry entry_of(const Cell& cell) const;
   static void erase_cell(std::vector<Cell>& cells, ItemIndex item);
 
   RatingScale ratings_;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/config.h"
@@ -66,6 +67,12 @@ class BehaviorTracker {
   /// thread before the callers are woken, so it must be quick and must not call track*() (that would wait for
   /// the writer it is blocking).
   void set_commit_observer(CommitObserver observer);
+  /// Runs `change` between commits (see GroupCommitWriter::exclusively): for warehouse changes that the
+  /// commit observer's state must see in the same order as the commits.
+  template <class Change>
+  decltype(auto) exclusively(Change&& change) {
+    return writer_.exclusively(std::forward<Change>(change));
+  }
   /// Transactions committed by this tracker's writer.
   std::uint64_t commits() const;
   const InteractionValidator& validator() const { return validator_; }

@@ -37,7 +37,7 @@ std::int64_t GroupCommitWriter::write(std::vector<warehouse::InteractionRecord> 
 }
 
 void GroupCommitWriter::set_observer(Observer observer) {
-  std::lock_guard lock(observer_mutex_);
+  std::lock_guard lock(apply_mutex_);
   observer_ = std::move(observer);
 }
 
@@ -51,14 +51,27 @@ std::uint64_t GroupCommitWriter::rows_committed() const {
   return rows_committed_;
 }
 
-void GroupCommitWriter::notify_observer(std::span<const warehouse::InteractionRecord> rows) {
-  std::lock_guard lock(observer_mutex_);
-  if (!observer_) return;
+std::optional<Error> GroupCommitWriter::apply(std::vector<warehouse::InteractionRecord>& rows) {
+  std::lock_guard lock(apply_mutex_);
+  std::optional<Error> error;
+  try {
+    warehouse_.append_interactions(rows);
+  } catch (const Error& e) {
+    error = e;
+  } catch (const std::exception& e) {
+    error = Error(Code::kUnavailable, std::string("writing interactions failed: ") + e.what());
+  }
+  if (error) {
+    log::error("tracking.commit_failed", "rows", rows.size(), "error", error->what());
+    return error;
+  }
+  if (!observer_) return std::nullopt;
   try {
     observer_(rows);
   } catch (const std::exception& e) {
     log::error("tracking.observer_failed", "rows", rows.size(), "error", e.what());
   }
+  return std::nullopt;
 }
 
 void GroupCommitWriter::run() {
@@ -97,19 +110,7 @@ void GroupCommitWriter::run() {
       }
     }
 
-    std::optional<Error> error;
-    try {
-      warehouse_.append_interactions(rows);
-    } catch (const Error& e) {
-      error = e;
-    } catch (const std::exception& e) {
-      error = Error(Code::kUnavailable, std::string("writing interactions failed: ") + e.what());
-    }
-    if (error) {
-      log::error("tracking.commit_failed", "rows", rows.size(), "callers", group.size(), "error", error->what());
-    } else {
-      notify_observer(rows);
-    }
+    const std::optional<Error> error = apply(rows);
 
     {
       std::lock_guard lock(mutex_);

@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -46,6 +47,16 @@ class GroupCommitWriter {
   std::int64_t write(std::vector<warehouse::InteractionRecord> rows);
 
   void set_observer(Observer observer);
+
+  /// Runs `change` while no commit is between its warehouse write and its observer call, and returns what it
+  /// returns. A change that writes the warehouse and then updates what the observer maintains (a deletion, a
+  /// catalog upsert) thus lands in memory in the warehouse's order: a row committed before a deletion is
+  /// observed before it, never after. `change` must not call write() (it would wait for itself).
+  template <class Change>
+  decltype(auto) exclusively(Change&& change) {
+    std::lock_guard lock(apply_mutex_);
+    return std::forward<Change>(change)();
+  }
   /// Transactions committed so far.
   std::uint64_t commits() const;
   /// Rows committed so far.
@@ -62,7 +73,8 @@ class GroupCommitWriter {
   };
 
   void run();
-  void notify_observer(std::span<const warehouse::InteractionRecord> rows);
+  /// Writes `rows` and calls the observer; the error that failed the write, if any.
+  std::optional<Error> apply(std::vector<warehouse::InteractionRecord>& rows);
 
   warehouse::Warehouse& warehouse_;
   const std::size_t max_batch_rows_;
@@ -75,7 +87,7 @@ class GroupCommitWriter {
   std::uint64_t commits_ = 0;
   std::uint64_t rows_committed_ = 0;
 
-  std::mutex observer_mutex_;
+  std::mutex apply_mutex_;  // held from a commit's write to its observer's return, and by exclusively()
   Observer observer_;
 
   std::thread thread_;  // last: starts after everything above exists

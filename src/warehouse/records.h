@@ -28,6 +28,20 @@ struct InteractionRecord {
   bool operator==(const InteractionRecord&) const = default;
 };
 
+/// A position in a user's history (newest first: by timestamp, then id): the last row of a page.
+struct HistoryCursor {
+  std::int64_t timestamp_us = 0;
+  std::int64_t id = 0;
+};
+
+/// Which of a user's interactions Warehouse::user_history returns.
+struct HistoryQuery {
+  std::string domain;                  ///< all domains when empty
+  std::string item_id;                 ///< every item when empty
+  std::size_t limit = 0;               ///< 0: all
+  std::optional<HistoryCursor> after;  ///< only the rows after this one (the next page)
+};
+
 /// One row of users: the first and last interaction time seen for the user, over all domains.
 struct UserRecord {
   std::string user_id;

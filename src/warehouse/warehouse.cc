@@ -170,16 +170,24 @@ void Warehouse::scan_interactions(const std::string& domain,
   snapshot.commit();
 }
 
-std::vector<InteractionRecord> Warehouse::user_history(const std::string& user_id, const std::string& domain,
-                                                       std::size_t limit) const {
+std::vector<InteractionRecord> Warehouse::user_history(const std::string& user_id,
+                                                       const HistoryQuery& query) const {
+  const HistoryCursor after =
+      query.after.value_or(HistoryCursor{.timestamp_us = std::numeric_limits<std::int64_t>::max(),
+                                         .id = std::numeric_limits<std::int64_t>::max()});
   auto connection = pool_.acquire();
   auto result = connection
                     ->prepare("SELECT " + std::string(kInteractionColumns) +
                               " FROM user_interactions WHERE user_id = $1 AND ($2 = '' OR domain = $2) "
-                              "ORDER BY timestamp DESC, id DESC LIMIT $3")
+                              "AND ($3 = '' OR item_id = $3) AND (epoch_us(timestamp) < $4 "
+                              "OR (epoch_us(timestamp) = $4 AND id < $5)) "
+                              "ORDER BY timestamp DESC, id DESC LIMIT $6")
                     .bind_varchar(1, user_id)
-                    .bind_varchar(2, domain)
-                    .bind_int64(3, limit_or_all(limit))
+                    .bind_varchar(2, query.domain)
+                    .bind_varchar(3, query.item_id)
+                    .bind_int64(4, after.timestamp_us)
+                    .bind_int64(5, after.id)
+                    .bind_int64(6, limit_or_all(query.limit))
                     .execute();
   std::vector<InteractionRecord> out;
   for_each_row(result, [&](const DataChunk& c, std::size_t row) { out.push_back(read_interaction(c, row)); });
@@ -317,6 +325,26 @@ std::optional<UserRecord> Warehouse::get_user(const std::string& user_id) const 
   return UserRecord{std::string(c->varchar(0, 0)), c->int64(1, 0), c->int64(2, 0)};
 }
 
+std::vector<UserRecord> Warehouse::list_users(const std::string& domain, std::size_t limit,
+                                              std::size_t offset) const {
+  auto connection = pool_.acquire();
+  auto result =
+      connection
+          ->prepare(domain.empty() ? "SELECT user_id, first_seen, last_seen FROM users WHERE $1 = '' "
+                                     "ORDER BY user_id LIMIT $2 OFFSET $3"
+                                   : "SELECT user_id, min(timestamp), max(timestamp) FROM user_interactions "
+                                     "WHERE domain = $1 GROUP BY user_id ORDER BY user_id LIMIT $2 OFFSET $3")
+          .bind_varchar(1, domain)
+          .bind_int64(2, limit_or_all(limit))
+          .bind_int64(3, static_cast<std::int64_t>(offset))
+          .execute();
+  std::vector<UserRecord> out;
+  for_each_row(result, [&](const DataChunk& c, std::size_t row) {
+    out.push_back(UserRecord{std::string(c.varchar(0, row)), c.int64(1, row), c.int64(2, row)});
+  });
+  return out;
+}
+
 std::optional<CatalogItem> Warehouse::get_item(const std::string& domain, const std::string& item_id) const {
   auto connection = pool_.acquire();
   auto result = connection
@@ -331,14 +359,17 @@ std::optional<CatalogItem> Warehouse::get_item(const std::string& domain, const 
 }
 
 std::vector<CatalogItem> Warehouse::list_items(const std::string& domain, std::size_t limit,
-                                               std::size_t offset) const {
+                                               std::size_t offset, const std::string& tag) const {
   auto connection = pool_.acquire();
   auto result = connection
                     ->prepare("SELECT " + std::string(kItemColumns) +
-                              " FROM items_catalog WHERE domain = $1 ORDER BY item_id LIMIT $2 OFFSET $3")
+                              " FROM items_catalog WHERE domain = $1 AND ($4 = '' OR "
+                              "len(list_filter(tags, t -> lower(t) = lower($4))) > 0) "
+                              "ORDER BY item_id LIMIT $2 OFFSET $3")
                     .bind_varchar(1, domain)
                     .bind_int64(2, limit_or_all(limit))
                     .bind_int64(3, static_cast<std::int64_t>(offset))
+                    .bind_varchar(4, tag)
                     .execute();
   std::vector<CatalogItem> out;
   for_each_row(result, [&](const DataChunk& c, std::size_t row) { out.push_back(read_item(c, row)); });

@@ -71,15 +71,17 @@ class Warehouse {
   void scan_interactions(const std::string& domain,
                          const std::function<void(const InteractionChunk&)>& on_chunk) const;
 
-  /// A user's interactions in `domain` (all domains when empty), newest first, at most `limit`.
-  std::vector<InteractionRecord> user_history(const std::string& user_id, const std::string& domain,
-                                              std::size_t limit) const;
+  /// A user's interactions that match `query`, newest first (by timestamp, then id).
+  std::vector<InteractionRecord> user_history(const std::string& user_id, const HistoryQuery& query) const;
 
   DomainStats domain_stats(const std::string& domain) const;
 
   // ---- users and catalog --------------------------------------------------------------------------------
 
   std::optional<UserRecord> get_user(const std::string& user_id) const;
+  /// Users ordered by user_id, `limit` 0 = all: every user when `domain` is empty, else those with an
+  /// interaction in `domain` (first and last seen there).
+  std::vector<UserRecord> list_users(const std::string& domain, std::size_t limit, std::size_t offset) const;
 
   /// Inserts or replaces the item's text, tags and metadata (and embedding, text_hash, encoder_fingerprint
   /// when `item.embedding` is set); created_at is kept from the first insert.
@@ -90,9 +92,9 @@ class Warehouse {
   /// text, tags, metadata and updated_at as they are; ids that are not in the catalog of `domain` are skipped.
   void set_item_embeddings(const std::string& domain, std::span<const ItemEmbedding> rows);
   std::optional<CatalogItem> get_item(const std::string& domain, const std::string& item_id) const;
-  /// Catalog of `domain` ordered by item_id; `limit` 0 = all.
+  /// Catalog of `domain` ordered by item_id; `limit` 0 = all; only items with tag `tag` (any case) when set.
   std::vector<CatalogItem> list_items(const std::string& domain, std::size_t limit = 0,
-                                      std::size_t offset = 0) const;
+                                      std::size_t offset = 0, const std::string& tag = {}) const;
 
   // ---- deletion (each in one transaction; the caller keeps the engine's memory in step) ------------------
 

@@ -1,8 +1,11 @@
 // Deletion through the real server: a user, an item, one interaction. Effective from the acknowledgement on,
 // before any retraining, and across a restart.
 
+#include <atomic>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "integration/api_fixture.h"
 #include "warehouse/connection.h"
@@ -121,6 +124,51 @@ TEST_F(DeletionTest, DeletingOneInteractionUndoesItInTheUsersLiveState) {
   EXPECT_EQ(del("/interactions/abc", 422)["error"]["field"], "id");
   EXPECT_EQ(del("/interactions/-3", 422)["error"]["field"], "id");
   EXPECT_EQ(del("/interactions/99999999999999999999", 422)["error"]["field"], "id");
+}
+
+TEST_F(DeletionTest, WritesAndDeletionsRacingLeaveTheStateARestartRebuilds) {
+  // Interactions committed around a deletion must reach memory in the warehouse's order: a row committed
+  // before the deletion and observed after it would bring back a deleted user's row or item until a restart.
+  auto like = [](int n) {
+    return json{{"user_id", "racer"},
+                {"domain", "movies"},
+                {"item_id", "movie_" + std::to_string(1 + n % 30)},
+                {"interaction_type", "like"}};
+  };
+  std::atomic<bool> done = false;
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 3; ++t) {
+    writers.emplace_back([&, t] {
+      testing::HttpClient own(server->port());
+      for (int n = 0; n < 150; ++n) {
+        const auto res = own.post("/interactions", like(t * 150 + n).dump());
+        EXPECT_TRUE(res && res->status == 201);
+      }
+    });
+  }
+  std::thread deleter([&] {
+    testing::HttpClient own(server->port());
+    for (int n = 0; !done; ++n) {
+      const auto res = own.request(boost::beast::http::verb::delete_,
+                                   n % 3 == 0 ? "/items/movies/movie_7" : "/users/racer", "");
+      EXPECT_TRUE(res && (res->status == 200 || res->status == 404));
+    }
+  });
+  for (auto& w : writers) w.join();
+  done = true;
+  deleter.join();
+  post("/interactions", like(6), 201);  // the item deleted last is back, the user has a row either way
+
+  const json ask = {{"user_id", "racer"}, {"domain", "movies"}, {"top_k", 20}};
+  const json before = post("/recommendations", ask, 200);
+  std::set<std::string> consumed;
+  for (const auto& x : get("/users/racer/history?limit=10000")["items"]) consumed.insert(x["item_id"]);
+  for (const auto& id : ids_of(before)) EXPECT_FALSE(consumed.contains(id)) << id << " is in the history";
+  stop();
+  start();
+  const json after = post("/recommendations", ask, 200);
+  EXPECT_EQ(before["cold_start"], after["cold_start"]);
+  EXPECT_EQ(ids_of(before), ids_of(after)) << "memory before the restart differed from the warehouse";
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // among the passing items, not a top k that is then thinned out).
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <set>
 #include <string>
@@ -22,7 +23,8 @@ class FilterTest : public ApiTest {
     if (!models.empty()) ask["model_types"] = models;
     const json list = post("/recommendations", ask, 200);
     std::set<std::string> consumed;
-    for (const auto& x : seeded.warehouse->user_history("user3", "movies", 0)) consumed.insert(x.item_id);
+    for (const auto& x : seeded.warehouse->user_history("user3", {.domain = "movies"}))
+      consumed.insert(x.item_id);
     std::size_t available = 0;
     std::map<std::string, bool> pass;
     for (const auto& item : seeded.warehouse->list_items("movies")) {
@@ -57,7 +59,8 @@ TEST_F(FilterTest, MetadataEqualityAndRanges) {
   });
   expect_filtered({{"metadata", {{"genres", "Horror"}}}}, [](const auto& i) { return tagged(i, "Horror"); });
   std::set<std::string> consumed;
-  for (const auto& x : seeded.warehouse->user_history("user3", "movies", 0)) consumed.insert(x.item_id);
+  for (const auto& x : seeded.warehouse->user_history("user3", {.domain = "movies"}))
+    consumed.insert(x.item_id);
   int year = 0;  // of an item user3 has not seen
   for (const auto& item : seeded.warehouse->list_items("movies")) {
     if (!consumed.contains(item.item_id)) year = metadata(item)["year"];
@@ -91,7 +94,8 @@ TEST_F(FilterTest, DatesCompareAsInstants) {
 
 TEST_F(FilterTest, IncludeAndExcludeIds) {
   std::set<std::string> consumed;
-  for (const auto& x : seeded.warehouse->user_history("user3", "movies", 0)) consumed.insert(x.item_id);
+  for (const auto& x : seeded.warehouse->user_history("user3", {.domain = "movies"}))
+    consumed.insert(x.item_id);
   json include = json::array();
   for (const auto& item : seeded.warehouse->list_items("movies")) {
     if (!consumed.contains(item.item_id) && include.size() < 6) include.push_back(item.item_id);
@@ -119,6 +123,58 @@ TEST_F(FilterTest, BadFiltersNameTheirField) {
   EXPECT_EQ(field({{"metadata", {{"year", {{"gt", 1}, {"lt", "2020-01-01"}}}}}}), "filter.metadata.year");
   EXPECT_EQ(field({{"metadata", {{"year", {{"eq", {1, 2}}}}}}}), "filter.metadata.year.eq");
   EXPECT_EQ(field({{"include_ids", 5}}), "filter.include_ids");
+}
+
+/// `text` percent-encoded for a query string.
+std::string encoded(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      out += static_cast<char>(c);
+    } else {
+      constexpr char kHex[] = "0123456789ABCDEF";
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+TEST_F(FilterTest, AutomationListsTakeTheSameFilter) {
+  const json drama = {{"tags_any", {"drama"}}};
+  const json weekly = get("/automation/weekly-movies/user3?filter=" + encoded(drama.dump()));
+  ASSERT_FALSE(weekly["items"].empty());
+  for (const auto& x : weekly["items"]) {
+    EXPECT_TRUE(tagged(*seeded.warehouse->get_item("movies", x["item_id"]), "Drama")) << x["item_id"];
+  }
+
+  const json unfiltered = get("/automation/daily-playlist/user3");
+  ASSERT_FALSE(unfiltered["items"].empty());
+  const auto first = seeded.warehouse->get_item("music", unfiltered["items"][0]["item_id"]);
+  ASSERT_TRUE(first && !first->tags.empty());
+  const json genre = {{"tags_all", {first->tags[0]}}, {"exclude_ids", {first->item_id}}};
+  const json playlist = get("/automation/daily-playlist/user3?filter=" + encoded(genre.dump()));
+  ASSERT_FALSE(playlist["items"].empty());
+  for (const auto& x : playlist["items"]) {
+    EXPECT_NE(x["item_id"], first->item_id);
+    EXPECT_TRUE(tagged(*seeded.warehouse->get_item("music", x["item_id"]), first->tags[0])) << x["item_id"];
+  }
+
+  const json plan = get("/automation/task-prioritization/user1");
+  ASSERT_GE(plan["items"].size(), 2u);
+  const std::string top_task = plan["items"][0]["item_id"];
+  const json without = {{"exclude_ids", {top_task}}};
+  const json rest = get("/automation/task-prioritization/user1?filter=" + encoded(without.dump()));
+  EXPECT_EQ(rest["open_tasks"].get<int>(), plan["open_tasks"].get<int>() - 1);
+  for (const auto& x : rest["items"]) EXPECT_NE(x["item_id"], top_task);
+
+  EXPECT_EQ(
+      get("/automation/weekly-movies/user3?filter=" + encoded("{\"tags_any\": 3}"), 422)["error"]["field"],
+      "filter.tags_any");
+  EXPECT_EQ(get("/automation/weekly-movies/user3?filter=" + encoded("{nope"), 400)["error"]["field"],
+            "filter");
+  EXPECT_EQ(
+      get("/automation/weekly-movies/user3?filter=" + encoded(std::string(40, '[')), 400)["error"]["field"],
+      "filter");
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ struct TrainedEngine {
   /// Every item the user interacted with in `domain`, per the warehouse.
   std::set<std::string> history(const std::string& user, const std::string& domain, const std::string& type = "") {
     std::set<std::string> out;
-    for (const auto& r : seeded.warehouse->user_history(user, domain, 100000)) {
+    for (const auto& r : seeded.warehouse->user_history(user, {.domain = domain, .limit = 100000})) {
       if (type.empty() || r.type == type) out.insert(r.item_id);
     }
     return out;

@@ -34,7 +34,8 @@ class RecommendationEngineTest : public ::testing::Test {
 
   std::set<std::string> history(const std::string& user, const std::string& domain) {
     std::set<std::string> out;
-    for (const auto& r : seeded.warehouse->user_history(user, domain, 100000)) out.insert(r.item_id);
+    for (const auto& r : seeded.warehouse->user_history(user, {.domain = domain, .limit = 100000}))
+      out.insert(r.item_id);
     return out;
   }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -34,7 +35,7 @@ TEST_F(BehaviorTrackerTest, TrackCommitsTheInteractionWithItsWeightAndReturnsIts
   const auto id = tracker_.track(make_interaction("ann", "movies", "m1", "like", std::nullopt, std::nullopt,
                                                   R"({"device":"tv"})"));
   // Acknowledged means committed: another connection sees it at once.
-  auto history = warehouse_.user_history("ann", "movies", 10);
+  auto history = warehouse_.user_history("ann", {.domain = "movies", .limit = 10});
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0].id, id);
   EXPECT_EQ(history[0].weight, 4.0);
@@ -60,7 +61,7 @@ TEST_F(BehaviorTrackerTest, ConvenienceMethodsUseTheirTypeAndWeight) {
   const std::map<std::string, double> expected = {{"view", 1.0},     {"click", 1.5},    {"play", 1.0},
                                                   {"skip", -1.0},    {"like", 4.0},     {"dislike", -4.0},
                                                   {"complete", 3.0}, {"rating", 1.5}};
-  auto history = warehouse_.user_history("u", "", 100);
+  auto history = warehouse_.user_history("u", {.limit = 100});
   ASSERT_EQ(history.size(), expected.size());
   for (const auto& r : history) {
     EXPECT_EQ(r.type, r.item_id);  // each item is named after its type
@@ -164,6 +165,48 @@ TEST_F(BehaviorTrackerTest, ObserverIsNotCalledForRejectedRowsAndItsExceptionsDo
   EXPECT_EQ(calls, 0);
   EXPECT_NO_THROW(tracker_.track_view("ann", "movies", "m1"));
   EXPECT_EQ(calls, 1);
+}
+
+TEST_F(BehaviorTrackerTest, ExclusivelyWaitsForACommitsObserverAndCommitsWaitForIt) {
+  // A commit held inside its observer: a change run exclusively must not start until the observer returns
+  // (else it could land in memory before a row the warehouse committed first).
+  std::atomic<bool> in_observer = false;
+  std::atomic<bool> release = false;
+  std::vector<std::string> order;  // guarded by the writer's apply lock: both appends run under it
+  tracker_.set_commit_observer([&](std::span<const warehouse::InteractionRecord>) {
+    in_observer = true;
+    while (!release) std::this_thread::yield();
+    order.push_back("observer");
+  });
+  std::thread writer([&] { tracker_.track_view("ann", "movies", "m1"); });
+  while (!in_observer) std::this_thread::yield();
+  std::atomic<bool> changed = false;
+  std::thread change([&] {
+    tracker_.exclusively([&] {
+      order.push_back("change");
+      changed = true;
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(changed) << "ran while a commit was between its write and its observer";
+  release = true;
+  writer.join();
+  change.join();
+  EXPECT_EQ(order, (std::vector<std::string>{"observer", "change"}));
+
+  // And the other way round: a commit waits for a change in progress.
+  std::atomic<bool> committed = false;
+  std::thread late;
+  tracker_.exclusively([&] {
+    late = std::thread([&] {
+      tracker_.track_view("ann", "movies", "m2");
+      committed = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_FALSE(committed);
+  });
+  late.join();
+  EXPECT_EQ(order, (std::vector<std::string>{"observer", "change", "observer"}));
 }
 
 TEST_F(BehaviorTrackerTest, SixteenConcurrentWritersLoseNothingAndShareTransactions) {

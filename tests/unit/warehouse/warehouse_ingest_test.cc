@@ -227,7 +227,7 @@ TEST_F(WarehouseIngestTest, ImportLoadsACsvComputingWeightsAndTimes) {
 
   const auto started = now_us();
   EXPECT_EQ(w_.import_interactions_csv(csv, import_options()), 5);
-  auto ann = w_.user_history("ann", "movies", 10);
+  auto ann = w_.user_history("ann", {.domain = "movies", .limit = 10});
   ASSERT_EQ(ann.size(), 2u);
   const std::int64_t t = parse_iso8601("2024-05-01T12:30:00Z");
   EXPECT_EQ(ann[0].item_id, "m2");
@@ -238,12 +238,12 @@ TEST_F(WarehouseIngestTest, ImportLoadsACsvComputingWeightsAndTimes) {
   EXPECT_EQ(ann[1].timestamp_us, t);
   EXPECT_DOUBLE_EQ(ann[1].weight, 1.0);
   EXPECT_EQ(ann[1].metadata, "");
-  auto bob = w_.user_history("bob", "", 10);
+  auto bob = w_.user_history("bob", {.limit = 10});
   ASSERT_EQ(bob.size(), 2u);
   EXPECT_EQ(bob[0].timestamp_us, t);
   EXPECT_EQ(bob[1].timestamp_us, t);
   EXPECT_DOUBLE_EQ(bob[1].weight, -1.0);
-  auto cy = w_.user_history("cy", "", 10);
+  auto cy = w_.user_history("cy", {.limit = 10});
   ASSERT_EQ(cy.size(), 1u);
   EXPECT_EQ(cy[0].item_id, "m,3");
   EXPECT_GE(cy[0].timestamp_us, started);  // no timestamp: now
@@ -265,7 +265,7 @@ TEST_F(WarehouseIngestTest, ImportWithOnlyRequiredColumnsAndAQuoteInThePath) {
   const std::string csv = (dir_.path() / "it's here" / "x.csv").string();
   write_file(csv, "interaction_type,item_id,domain,user_id\nlike,m1,movies,ann\n");
   EXPECT_EQ(w_.import_interactions_csv(csv, import_options()), 1);
-  auto h = w_.user_history("ann", "movies", 1);
+  auto h = w_.user_history("ann", {.domain = "movies", .limit = 1});
   ASSERT_EQ(h.size(), 1u);
   EXPECT_DOUBLE_EQ(h[0].weight, 4.0);
 }
@@ -351,7 +351,7 @@ TEST_F(WarehouseIngestTest, ATabSeparatedFileWithoutHeaderIsReadByColumnPosition
   o.time_col = "4";
   o.metadata_col = "";
   ASSERT_EQ(w_.import_interactions_csv(data, o), 3);
-  auto h = w_.user_history("196", "movies", 1);
+  auto h = w_.user_history("196", {.domain = "movies", .limit = 1});
   ASSERT_EQ(h.size(), 1u);
   EXPECT_EQ(h[0].item_id, "242");
   EXPECT_EQ(h[0].rating, 3.0);
@@ -444,7 +444,7 @@ TEST_F(WarehouseIngestTest, ImportMapsColumnsOfAMovieLensFile) {
   o.fixed_domain = "movies";
   o.fixed_type = "rating";
   EXPECT_EQ(w_.import_interactions_csv(csv, o), 3);
-  auto h = w_.user_history("7", "movies", 10);
+  auto h = w_.user_history("7", {.domain = "movies", .limit = 10});
   ASSERT_EQ(h.size(), 1u);
   EXPECT_EQ(h[0].item_id, "31");
   EXPECT_EQ(h[0].rating, 5.0);

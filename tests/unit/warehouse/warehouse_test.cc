@@ -35,7 +35,7 @@ TEST_F(WarehouseTest, UserHistoryIsNewestFirstLimitedAndFilteredByDomain) {
           interaction("ann", "movies", "m2", "rating", 1.5, kT0 + 2 * kHour, 4.5, R"({"source":"app"})"),
           interaction("ann", "music", "s1", "play", 1.0, kT0 + kHour),
           interaction("bob", "movies", "m1", "like", 4.0, kT0 + 3 * kHour)});
-  auto all = w_.user_history("ann", "", 10);
+  auto all = w_.user_history("ann", {.limit = 10});
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[0].item_id, "m2");
   EXPECT_EQ(all[1].item_id, "s1");
@@ -47,10 +47,10 @@ TEST_F(WarehouseTest, UserHistoryIsNewestFirstLimitedAndFilteredByDomain) {
   EXPECT_FALSE(all[1].rating.has_value());
   EXPECT_EQ(all[1].metadata, "");
 
-  auto movies = w_.user_history("ann", "movies", 1);
+  auto movies = w_.user_history("ann", {.domain = "movies", .limit = 1});
   ASSERT_EQ(movies.size(), 1u);
   EXPECT_EQ(movies[0].item_id, "m2");
-  EXPECT_TRUE(w_.user_history("nobody", "", 10).empty());
+  EXPECT_TRUE(w_.user_history("nobody", {.limit = 10}).empty());
 }
 
 TEST_F(WarehouseTest, DomainStatsCountsUsersItemsAndTypes) {
@@ -298,7 +298,7 @@ TEST_F(WarehouseTest, TrainingRunIsInsertedThenUpdatedAndListedNewestFirst) {
 TEST_F(WarehouseTest, ValuesWithQuotesAreStoredVerbatim) {
   const std::string user = "o'brien\"; DROP TABLE users; --";
   append({interaction(user, "movies", "it's", "view", 1.0, kT0)});
-  auto history = w_.user_history(user, "movies", 5);
+  auto history = w_.user_history(user, {.domain = "movies", .limit = 5});
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0].item_id, "it's");
   EXPECT_TRUE(w_.get_user(user).has_value());
