@@ -100,6 +100,14 @@ class Api(abc.ABC):
                                f"{job.get('error') or ''}")
         return job
 
+    def models(self, domain: str) -> dict[str, Any]:
+        """``GET /models/{domain}``: every stored version of each model, with metrics and status."""
+        return self._call("GET", f"/models/{_quote(domain)}")
+
+    def rollback(self, domain: str, model: str, version: int) -> dict[str, Any]:
+        """``POST /models/{domain}/{model}/rollback``: serve ``version`` of the model from now on."""
+        return self._call("POST", _target(f"/models/{_quote(domain)}/{_quote(model)}/rollback", version=int(version)))
+
     def train_all_models(self, domain: str) -> dict[str, Any]:
         """Trains every enabled model of ``domain`` (the original system's name for ``train(domain)``)."""
         return self.train(domain)

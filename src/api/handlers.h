@@ -45,6 +45,9 @@ Response get_user_history(Services& s, const Request& r);
 Response get_users(Services& s, const Request& r);
 Response get_similar_users(Services& s, const Request& r);
 Response delete_user(Services& s, const Request& r);
+// model_handlers.cc
+Response get_models(Services& s, const Request& r);
+Response post_model_rollback(Services& s, const Request& r);
 // training_handlers.cc
 Response post_train(Services& s, const Request& r);
 Response post_evaluate(Services& s, const Request& r);

@@ -49,6 +49,11 @@ void Metrics::observe_training(const std::string& domain, const std::string& sta
   training_[{domain, status}].observe(seconds);
 }
 
+void Metrics::add_held_back(const std::string& domain, const std::string& model) {
+  std::lock_guard lock(mutex_);
+  ++held_back_[{domain, model}];
+}
+
 void Metrics::add_served_lists(std::uint64_t written, std::uint64_t dropped) {
   std::lock_guard lock(mutex_);
   served_written_ += written;
@@ -94,6 +99,13 @@ std::string Metrics::render() const {
   for (const auto& [key, h] : training_) {
     histogram("mxn_training_duration_seconds",
               fmt::format("domain=\"{}\",status=\"{}\"", label(key.first), label(key.second)), h);
+  }
+  out +=
+      "# HELP mxn_models_held_back_total Trained model versions the quality gate kept from being served.\n";
+  out += "# TYPE mxn_models_held_back_total counter\n";
+  for (const auto& [key, n] : held_back_) {
+    out += fmt::format("mxn_models_held_back_total{{domain=\"{}\",model=\"{}\"}} {}\n", label(key.first),
+                       label(key.second), n);
   }
   out +=
       "# HELP mxn_served_lists_written_total Served recommendation lists written to the recommendations "

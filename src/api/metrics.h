@@ -1,6 +1,7 @@
 #pragma once
 // Process metrics in the Prometheus text exposition format: HTTP requests and latency per route and
-// status, interactions ingested, model versions, training durations, served lists logged and dropped.
+// status, interactions ingested, model versions, training durations, models held back by the quality gate,
+// served lists logged and dropped.
 // Thread-safe.
 
 #include <array>
@@ -19,6 +20,8 @@ class Metrics {
   void add_interactions(const std::string& domain, std::size_t n);
   void set_model_version(const std::string& domain, const std::string& model, int version);
   void observe_training(const std::string& domain, const std::string& status, double seconds);
+  /// A trained model version the quality gate kept from being served.
+  void add_held_back(const std::string& domain, const std::string& model);
   /// Served lists written to the recommendations table, and dropped because its writer fell behind.
   void add_served_lists(std::uint64_t written, std::uint64_t dropped);
   /// The whole exposition, "# HELP"/"# TYPE" lines included.
@@ -39,6 +42,7 @@ class Metrics {
   std::map<std::string, std::uint64_t> interactions_;                              // domain
   std::map<std::pair<std::string, std::string>, int> versions_;                    // domain, model
   std::map<std::pair<std::string, std::string>, Histogram> training_;              // domain, status
+  std::map<std::pair<std::string, std::string>, std::uint64_t> held_back_;         // domain, model
   std::uint64_t served_written_ = 0;
   std::uint64_t served_dropped_ = 0;
 };

@@ -126,6 +126,17 @@ const json kDeleted = object_schema({{"status", string_schema("deleted")},
                                      {"served_lists", {{"type", "integer"}, {"description", "served lists removed"}}}},
                                     {"status"});
 
+const json kModelVersions = object_schema(
+    {{"model", string_schema()},
+     {"serving_version", {{"type", {"integer", "null"}}}},
+     {"versions", list_of(object_schema({{"version", {{"type", "integer"}}},
+                                         {"status", string_schema("serving | available | held_back | damaged")},
+                                         {"held_back", {{"type", {"string", "null"}}, {"description", "why"}}},
+                                         {"metrics", {{"type", "object"}}},
+                                         {"created_at", string_schema("ISO-8601 UTC")}},
+                                        {"version", "status"}))}},
+    {"model", "serving_version", "versions"});
+
 const json kJob = object_schema({{"job_id", string_schema()},
                                  {"kind", string_schema("train | evaluate")},
                                  {"status", string_schema("queued | running | succeeded | partial | failed")},
@@ -245,6 +256,21 @@ std::vector<Route> make_routes(Services& s) {
        .handler = bind(get_task_prioritization), .tag = "automation",
        .summary = "The user's open tasks in priority order, with score components", .response_schema = kAutomationList,
        .query_params = {kFilterParam}},
+      {.method = Method::kGet, .pattern = "/models/{domain}", .handler = bind(get_models), .tag = "models",
+       .summary = "Every stored version of each model of a domain, newest first: metrics on its held-out split, "
+                  "sizes, status (serving | available | held_back by the quality gate, with why)",
+       .response_schema = object_schema({{"domain", string_schema()},
+                                         {"max_metric_drop", {{"type", "number"}}},
+                                         {"models", list_of(kModelVersions)}},
+                                        {"domain", "models"}),
+       .waits = true},
+      {.method = Method::kPost, .pattern = "/models/{domain}/{model}/rollback", .handler = bind(post_model_rollback),
+       .tag = "models",
+       .summary = "Serve an earlier (or held-back) version of a model: at once, and after restarts, until the next "
+                  "training publishes a newer one",
+       .response_schema = kModelVersions,
+       .query_params = {{"version", "integer", "the version to serve", true}},
+       .waits = true},
       {.method = Method::kPost, .pattern = "/training/train", .handler = bind(post_train), .tag = "training",
        .summary = "Queue a training job (202), or with wait=true run it and return its summary",
        .response_schema = kJob, .success_status = 202,

@@ -29,11 +29,14 @@ Runtime::Runtime(config::Config owned, bool with_scheduler) : config_(std::move(
           metrics_.set_model_version(summary.domain, model, served.meta.version);
         }
         metrics_.observe_training(summary.domain, summary.status, summary.seconds);
+        for (const auto& run : summary.models) {
+          if (run.status == "held_back") metrics_.add_held_back(summary.domain, run.model);
+        }
       });
   if (with_scheduler) training_->start_scheduler();
   served_ = std::make_unique<ServedLog>(*warehouse_, metrics_, config.warehouse.served_retention_days);
   services_ = std::unique_ptr<Services>(
-      new Services{config, *warehouse_, *tracker_, *engine_, *training_, metrics_, *served_});
+      new Services{config, *warehouse_, *tracker_, *engine_, *store_, *training_, metrics_, *served_});
   app_ = std::make_unique<App>(make_routes(*services_), config.api.keys, metrics_);
 }
 

@@ -4,6 +4,7 @@
 #include "api/metrics.h"
 #include "api/served_log.h"
 #include "core/config.h"
+#include "engine/model_store.h"
 #include "engine/recommendation_engine.h"
 #include "tracking/behavior_tracker.h"
 #include "training/training_service.h"
@@ -16,6 +17,7 @@ struct Services {
   warehouse::Warehouse& warehouse;
   tracking::BehaviorTracker& tracker;
   engine::RecommendationEngine& engine;
+  engine::ModelStore& store;
   training::TrainingService& training;
   Metrics& metrics;
   ServedLog& served;

@@ -27,7 +27,7 @@ void print_summary(const training::TrainingSummary& s, std::ostream& out) {
     out << fmt::format("  {:<11} {:<11} {:<9} {:>7} {:>9.4f} {:>9.4f} {:>9.4f} {:>9.4f} {:>8.2f}\n", m.model,
                        m.type_name.empty() ? "-" : m.type_name, m.status, m.version, m.metrics.ndcg,
                        m.metrics.precision, m.metrics.recall, m.metrics.coverage, m.seconds);
-    if (!m.error.empty()) out << "    " << (m.status == "skipped" ? "why: " : "error: ") << m.error << "\n";
+    if (!m.error.empty()) out << "    " << (m.status == "failed" ? "error: " : "why: ") << m.error << "\n";
   }
   if (s.ensemble) {
     const auto& e = *s.ensemble;

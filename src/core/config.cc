@@ -40,8 +40,8 @@ template <class F> void fields(ApiConfig& c, F&& f) {
 template <class F> void fields(TrainingConfig& c, F&& f) {
   f("min_samples", c.min_samples), f("min_new_interactions", c.min_new_interactions),
       f("retrain_interval_hours", c.retrain_interval_hours), f("tune_every_hours", c.tune_every_hours),
-      f("test_fraction", c.test_fraction),
-      f("eval_k", c.eval_k), f("eval_max_users", c.eval_max_users), f("threads", c.threads), f("seed", c.seed);
+      f("test_fraction", c.test_fraction), f("eval_k", c.eval_k), f("eval_max_users", c.eval_max_users),
+      f("max_metric_drop", c.max_metric_drop), f("threads", c.threads), f("seed", c.seed);
 }
 template <class F> void fields(InteractionsConfig& c, F&& f) {
   f("types", c.types), f("max_metadata_bytes", c.max_metadata_bytes);
@@ -378,6 +378,8 @@ std::vector<FieldError> Config::validate() const {
             "must be between 0 and 1 (exclusive)");
   c.positive(training.eval_k, "training.eval_k");
   c.non_negative(training.eval_max_users, "training.eval_max_users");
+  c.require(training.max_metric_drop >= 0 && training.max_metric_drop <= 1, "training.max_metric_drop",
+            "must be between 0 and 1 (1 turns the quality gate off)");
   c.non_negative(training.threads, "training.threads");
 
   c.require(!interactions.types.empty(), "interactions.types", "must list at least one type");

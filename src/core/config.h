@@ -55,6 +55,9 @@ struct TrainingConfig {
   double test_fraction = 0.2;        // per-user random holdout for evaluation
   int eval_k = 10;
   int eval_max_users = 5000;         // evaluate on a sample of at most this many users (0 = all)
+  /// The quality gate: a retrained model whose held-out NDCG@eval_k is more than this fraction below the
+  /// serving version's is saved but not served (1 = every model is served).
+  double max_metric_drop = 0.10;
   int threads = 0;                   // 0 = all cores
   std::uint64_t seed = 42;
   bool operator==(const TrainingConfig&) const = default;

@@ -23,6 +23,7 @@ constexpr const char* kIdsFile = "ids.bin";
 constexpr const char* kMetaFile = "meta.json";
 constexpr const char* kTuned = "tuned";
 constexpr const char* kTunedFile = "tuned.json";
+constexpr const char* kServingFile = "serving";
 
 std::string fnv1a_hex(const std::vector<std::string>& blobs) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
@@ -88,7 +89,8 @@ nlohmann::json to_json(const ModelMeta& m) {
           {"data_fingerprint", m.data_fingerprint},
           {"created_at_us", m.created_at_us},
           {"train_seconds", m.train_seconds},
-          {"checksum", m.checksum}};
+          {"checksum", m.checksum},
+          {"held_back", m.held_back}};
 }
 
 ModelMeta meta_from_json(const nlohmann::json& j) {
@@ -107,6 +109,7 @@ ModelMeta meta_from_json(const nlohmann::json& j) {
     m.created_at_us = j.at("created_at_us");
     m.train_seconds = j.at("train_seconds");
     m.checksum = j.at("checksum");
+    m.held_back = j.value("held_back", "");  // written since the quality gate exists
   } catch (const nlohmann::json::exception& e) {
     throw Error(Code::kCorrupt, std::string("meta.json is incomplete: ") + e.what());
   }
@@ -203,7 +206,9 @@ std::optional<nlohmann::json> ModelStore::latest_tuned(const std::string& domain
 
 void ModelStore::prune(const std::string& domain, const std::string& model) const {
   auto all = versions(domain, model);
+  const auto kept = serving(domain, model);
   for (std::size_t i = 0; i + static_cast<std::size_t>(versions_kept_) < all.size(); ++i) {
+    if (all[i] == kept) continue;
     std::error_code ec;
     fs::remove_all(dir(domain, model) / ("v" + std::to_string(all[i])), ec);
   }
@@ -243,9 +248,54 @@ LoadedModel ModelStore::load(const std::string& domain, const std::string& model
   return out;
 }
 
-std::optional<LoadedModel> ModelStore::load_latest(const std::string& domain, const std::string& model) const {
-  auto all = versions(domain, model);
+std::optional<int> ModelStore::serving(const std::string& domain, const std::string& model) const {
+  const auto all = versions(domain, model);
+  try {
+    const int chosen = std::stoi(read_all(dir(domain, model) / kServingFile));
+    if (std::binary_search(all.begin(), all.end(), chosen)) return chosen;
+  } catch (const std::exception&) {
+    // no pointer (or an unreadable one): the newest version not held back
+  }
   for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (!held_back(domain, model, *it)) return *it;
+  }
+  return std::nullopt;
+}
+
+bool ModelStore::held_back(const std::string& domain, const std::string& model, int version) const {
+  try {
+    return !meta(domain, model, version).held_back.empty();
+  } catch (const Error&) {
+    return false;  // unreadable: loading it will say why
+  }
+}
+
+void ModelStore::set_serving(const std::string& domain, const std::string& model, int version) {
+  const auto all = versions(domain, model);
+  if (!std::binary_search(all.begin(), all.end(), version)) {
+    throw Error(Code::kNotFound, "no version " + std::to_string(version) + " of " + domain + "/" + model,
+                "version");
+  }
+  const fs::path pointer = dir(domain, model) / kServingFile;
+  const fs::path tmp = dir(domain, model) / (std::string(".") + kServingFile + ".tmp");
+  write_synced(tmp, std::to_string(version) + "\n");
+  std::error_code ec;
+  fs::rename(tmp, pointer, ec);
+  if (ec) {
+    throw Error(Code::kUnavailable, "cannot write " + pointer.string() + ": " + ec.message(),
+                "models.store_dir");
+  }
+  fsync_path(dir(domain, model), O_RDONLY | O_DIRECTORY);
+  log::info("model.serving", "domain", domain, "model", model, "version", version);
+}
+
+std::optional<LoadedModel> ModelStore::load_serving(const std::string& domain,
+                                                    const std::string& model) const {
+  const auto top = serving(domain, model);
+  if (!top) return std::nullopt;
+  const auto all = versions(domain, model);
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (*it > *top || (*it != *top && held_back(domain, model, *it))) continue;
     try {
       return load(domain, model, *it);
     } catch (const Error& e) {

@@ -4,10 +4,12 @@
 //                               /ids.bin     the user and item IdMaps the model's indices refer to
 //                               /meta.json   params, data sizes, metrics, data fingerprint, created_at,
 //                                            and the checksum of model.bin + ids.bin
+//   <root>/<domain>/<model>/serving          the version served (absent: the newest not held back)
 //   <root>/<domain>/tuned/v<N>/tuned.json   the values `mxn tune` found (training/tuner.h)
 // A version is written into a temporary folder (files fsynced), then renamed into place, so a reader never
 // sees half a version. Loading verifies the checksum and the format version and falls back to the previous
-// version when the newest is damaged. After a save only the newest `versions_kept` versions remain.
+// version when the served one is damaged. After a save only the newest `versions_kept` versions remain, and
+// the served one.
 
 #include <nlohmann/json.hpp>
 
@@ -39,6 +41,7 @@ struct ModelMeta {
   std::int64_t created_at_us = 0;
   double train_seconds = 0;
   std::string checksum;          // of model.bin and ids.bin, set by the store
+  std::string held_back;         // why the quality gate kept this version from being served; empty: it passed
 };
 
 /// A model read back with its id maps.
@@ -56,9 +59,15 @@ class ModelStore {
   /// Saves a fitted model as the next version and prunes old ones; returns the new version number.
   int save(const models::Recommender& model, const IdMap& users, const IdMap& items, ModelMeta meta);
 
-  /// The newest version that loads cleanly; a damaged newer one is skipped with a warning.
-  /// nullopt when no version exists or none is valid.
-  std::optional<LoadedModel> load_latest(const std::string& domain, const std::string& model) const;
+  /// The version to serve: the one set_serving() chose (a publish or a rollback), else (a store written
+  /// before it existed, or that version was removed) the newest version not held back; nullopt: none.
+  std::optional<int> serving(const std::string& domain, const std::string& model) const;
+  /// Makes `version` the one served, durably (the pointer file <domain>/<model>/serving, replaced
+  /// atomically). Error{kNotFound, "version"} when there is no such version.
+  void set_serving(const std::string& domain, const std::string& model, int version);
+  /// The serving version if it loads cleanly, else (with a warning) the newest older one that does and was
+  /// not held back; nullopt when none does.
+  std::optional<LoadedModel> load_serving(const std::string& domain, const std::string& model) const;
   /// One version; Error{kNotFound} when absent, Error{kCorrupt} when damaged (checksum, format).
   LoadedModel load(const std::string& domain, const std::string& model, int version) const;
 
@@ -79,6 +88,8 @@ class ModelStore {
  private:
   std::filesystem::path dir(const std::string& domain, const std::string& model) const;
   void prune(const std::string& domain, const std::string& model) const;
+  /// The version's meta says the quality gate held it back.
+  bool held_back(const std::string& domain, const std::string& model, int version) const;
   /// Writes the files `files(version)` gives for the next version of domain/model into a temporary folder
   /// (synced), renames it into place, prunes old versions; returns the version.
   int write_version(const std::string& domain, const std::string& model,

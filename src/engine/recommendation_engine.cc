@@ -82,11 +82,12 @@ void RecommendationEngine::start() {
 
 void RecommendationEngine::publish(const std::string& domain) {
   DomainState& s = state(domain);
+  std::lock_guard lock(s.publishing);
   auto set = std::make_shared<ModelSet>();
   set->published_at_us = now_us();
   set->settings = domain_settings(config_, store_, domain);
   for (const auto name : kModelNames) {
-    auto loaded = store_.load_latest(domain, std::string(name));
+    auto loaded = store_.load_serving(domain, std::string(name));
     if (!loaded) continue;
     log::info("engine.model_published", "domain", domain, "model", name, "version", loaded->meta.version);
     add_served_model(*set, s.live, std::string(name), std::move(loaded->model), std::move(loaded->items),

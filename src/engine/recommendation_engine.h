@@ -79,7 +79,8 @@ class RecommendationEngine {
   /// Rebuilds the live indexes and the catalog cache from the warehouse and publishes the stored models of
   /// every enabled domain (never trains).
   void start();
-  /// Loads the newest valid version of each model of `domain` from the store and swaps it in atomically.
+  /// Loads the serving version of each model of `domain` from the store (ModelStore::load_serving) and
+  /// swaps them in atomically; one publish of a domain at a time, so the last one reads the last choice.
   /// When no popularity model loads (never trained, or every stored version damaged) but the domain has
   /// interactions, popularity is computed from the warehouse instead (version 0), so that lists never go
   /// empty while there is data.
@@ -128,6 +129,7 @@ class RecommendationEngine {
     std::atomic<std::shared_ptr<const ModelSet>> models;
     std::atomic<std::shared_ptr<const Withdrawn>> withdrawn{std::make_shared<const Withdrawn>()};
     std::mutex withdrawn_writer;  // one change of `withdrawn` at a time (readers only load it)
+    std::mutex publishing;        // one publish() at a time
   };
   /// Copies the domain's withdrawn set, lets `change` edit the copy, publishes it.
   void change_withdrawn(DomainState& s, const std::function<void(Withdrawn&)>& change) const;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <exception>
 #include <mutex>
 #include <sstream>
@@ -100,6 +101,11 @@ Metrics Evaluator::evaluate(std::span<const HeldOutUser> all_users, const RankFn
     m.map /= d;
     m.hit_rate /= d;
     m.mrr /= d;
+  }
+  if (n > 0) {
+    double squares = 0;
+    for (const auto& r : per_user) squares += (r.ndcg - m.ndcg) * (r.ndcg - m.ndcg);
+    m.ndcg_stddev = std::sqrt(squares / static_cast<double>(n));
   }
   m.coverage = catalog_coverage(lists, n_items);
   if (per_user_out != nullptr) *per_user_out = std::move(per_user);

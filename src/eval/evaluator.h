@@ -33,6 +33,8 @@ struct Metrics {
   double precision = 0;
   double recall = 0;
   double ndcg = 0;
+  double ndcg_stddev =
+      0;  // of the per-user NDCGs (population): their mean's standard error is this / sqrt(users)
   double map = 0;
   double hit_rate = 0;
   double mrr = 0;

@@ -54,13 +54,55 @@ std::string new_run_id(const std::string& domain, const std::string& model) {
   return fmt::format("{}-{}-{:x}-{:06x}", domain, model, now_us() / 1000000, rng() & 0xffffff);
 }
 
+/// The quality gate: why a model that scored `fresh` on the held-out split must not replace the serving
+/// version of domain/model, or "" when it may. Held back when its NDCG@k fell below the serving version's
+/// (recorded when that one was trained) by more than `max_drop` of it AND by more than the evaluations'
+/// noise: twice the standard error of the difference of the two means of per-user NDCGs (the spread each
+/// recorded; 0.5, the largest possible, for a version recorded without it), so that a small domain's
+/// sampling noise holds nothing back. "" too when there is nothing to compare: no serving version, or no
+/// NDCG@k of it.
+std::string gate(const engine::ModelStore& store, const std::string& domain, const std::string& model,
+                 const eval::Metrics& fresh, double max_drop) {
+  const auto serving = store.serving(domain, model);
+  if (!serving || fresh.users == 0) return {};
+  const std::string key = fmt::format("ndcg@{}", fresh.k);
+  double before = 0;
+  double before_users = 0;
+  double before_stddev = 0.5;
+  try {
+    const auto metrics = store.meta(domain, model, *serving).metrics;
+    if (!metrics.contains(key) || !metrics[key].is_number() || !metrics.contains("users")) return {};
+    before = metrics[key].get<double>();
+    before_users = metrics["users"].get<double>();
+    before_stddev = metrics.value(fmt::format("ndcg_stddev@{}", fresh.k), before_stddev);
+  } catch (const std::exception&) {  // an unreadable serving version: nothing to defend
+    return {};
+  }
+  if (before <= 0 || before_users < 1) return {};
+  const double drop = before - fresh.ndcg;
+  const double noise =
+      2 * std::sqrt(before_stddev * before_stddev / before_users +
+                    fresh.ndcg_stddev * fresh.ndcg_stddev / static_cast<double>(fresh.users));
+  if (drop <= before * max_drop || drop <= noise) return {};
+  return fmt::format(
+      "held back by the quality gate: {} {:.4f} is {:.0f}% below the serving v{}'s {:.4f} "
+      "(training.max_metric_drop = {:g}), more than the evaluations' noise ({:.4f})",
+      key, fresh.ndcg, 100 * drop / before, *serving, before, max_drop, noise);
+}
+
 }  // namespace
 
 nlohmann::json metrics_json(const eval::Metrics& m) {
   const std::string k = std::to_string(m.k);
-  return {{"users", m.users},          {"precision@" + k, m.precision}, {"recall@" + k, m.recall},
-          {"ndcg@" + k, m.ndcg},       {"map@" + k, m.map},             {"hit_rate@" + k, m.hit_rate},
-          {"mrr@" + k, m.mrr},         {"coverage", m.coverage}};
+  return {{"users", m.users},
+          {"precision@" + k, m.precision},
+          {"recall@" + k, m.recall},
+          {"ndcg@" + k, m.ndcg},
+          {"ndcg_stddev@" + k, m.ndcg_stddev},
+          {"map@" + k, m.map},
+          {"hit_rate@" + k, m.hit_rate},
+          {"mrr@" + k, m.mrr},
+          {"coverage", m.coverage}};
 }
 
 TrainingPipeline::TrainingPipeline(warehouse::Warehouse& warehouse, engine::ModelStore& store,
@@ -118,6 +160,7 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
                                 {.domain = domain, .model = "popularity", .n_users = summary.n_users,
                                  .n_items = summary.n_items, .n_interactions = summary.n_interactions,
                                  .data_fingerprint = snap.fingerprint, .created_at_us = now_us()});
+      store_.set_serving(domain, "popularity", run.version);
       version = run.version;
       summary.models.push_back(std::move(run));
     }
@@ -199,17 +242,27 @@ TrainingSummary TrainingPipeline::run(const std::string& domain, const std::vect
       try {
         run.type_name = std::string(f.model->type_name());
         run.params = f.model->params_text();
-        engine::ModelMeta meta{.domain = domain,
-                               .model = f.name,
-                               .n_users = summary.n_users,
-                               .n_items = summary.n_items,
-                               .n_interactions = summary.n_interactions,
-                               .metrics = metrics_json(run.metrics),
-                               .data_fingerprint = snap.fingerprint,
-                               .created_at_us = now_us(),
-                               .train_seconds = eval_fit_seconds[q] + f.fit_seconds};
+        engine::ModelMeta meta{
+            .domain = domain,
+            .model = f.name,
+            .n_users = summary.n_users,
+            .n_items = summary.n_items,
+            .n_interactions = summary.n_interactions,
+            .metrics = metrics_json(run.metrics),
+            .data_fingerprint = snap.fingerprint,
+            .created_at_us = now_us(),
+            .train_seconds = eval_fit_seconds[q] + f.fit_seconds,
+            .held_back = gate(store_, domain, f.name, run.metrics, config_.training.max_metric_drop)};
         run.version = store_.save(*f.model, snap.users, snap.items, meta);
-        run.status = "succeeded";
+        if (meta.held_back.empty()) {
+          store_.set_serving(domain, f.name, run.version);
+          run.status = "succeeded";
+        } else {
+          run.status = "held_back";  // saved, listed by GET /models, not served; a rollback can serve it
+          run.error = meta.held_back;
+          log::warn("train.model_held_back", "domain", domain, "model", f.name, "version", run.version, "why",
+                    meta.held_back);
+        }
         record.metrics = meta.metrics.dump();
         record.model_version = run.version;
       } catch (const std::exception& e) {

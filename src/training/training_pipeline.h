@@ -9,8 +9,10 @@
 // catalog (item_vectors.h).
 // A model that fails records status "failed" with its error and leaves its previous version in place; one
 // that cannot learn from the data (model_fitter.h) records "skipped" with the reason and is not saved; the
-// other models go on. A domain with fewer than training.min_samples interactions is skipped with the reason;
-// only popularity is fitted and saved for it (no evaluation), so that it is served by popularity.
+// other models go on. The quality gate (training.max_metric_drop) saves a model whose held-out NDCG fell
+// too far below the serving version's as "held_back": kept for a rollback, not served. A domain with fewer
+// than training.min_samples interactions is skipped with the reason; only popularity is fitted and saved for
+// it (no evaluation), so that it is served by popularity.
 
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -34,8 +36,9 @@ namespace mxn::training {
 struct ModelRun {
   std::string model;      // popularity, knn, collab, ...
   std::string type_name;  // popularity, item_knn, als, bpr, ...
-  std::string status;     // succeeded | failed | skipped
-  std::string error;      // failed: the error; skipped: why the model cannot learn from this data
+  std::string status;     // succeeded | held_back (saved, not served: the quality gate) | failed | skipped
+  std::string error;      // failed: the error; skipped: why the model cannot learn from this data; held_back:
+                          // the gate's reason
   std::string params;
   eval::Metrics metrics;  // on the held-out split
   int version = 0;        // the saved version (0 when failed)

@@ -162,7 +162,8 @@ TEST_F(DeletionTest, WritesAndDeletionsRacingLeaveTheStateARestartRebuilds) {
   const json ask = {{"user_id", "racer"}, {"domain", "movies"}, {"top_k", 20}};
   const json before = post("/recommendations", ask, 200);
   std::set<std::string> consumed;
-  for (const auto& x : get("/users/racer/history?limit=10000")["items"]) consumed.insert(x["item_id"]);
+  const json history = get("/users/racer/history?limit=10000");
+  for (const auto& x : history["items"]) consumed.insert(x["item_id"]);
   for (const auto& id : ids_of(before)) EXPECT_FALSE(consumed.contains(id)) << id << " is in the history";
   stop();
   start();

@@ -60,6 +60,8 @@ EVERY_CALL = [
     ("history", ("user2",), {"domain": "movies", "limit": 5}),
     ("history", ("user2",), {"domain": "movies", "limit": 2, "cursor": "9000000000000000:1"}),
     ("evaluate", ("movies",), {"split": "loo", "k": 5}),
+    ("models", ("movies",), {}),
+    ("rollback", ("movies", "knn", 1), {}),
     ("train", ("music",), {}),
     ("upsert_item", ("movies", "movie_new"), {"title": "New", "tags": ["drama"]}),
     ("track_view", ("user2", "movies", "movie_new"), {}),

@@ -55,7 +55,7 @@ TEST(ModelStoreTest, SaveThenLoadGivesIdenticalScoresAndIds) {
   ModelStore store(dir.path(), 3);
   auto t = train("collab", 3);
   EXPECT_EQ(store.save(*t.model, t.users, t.items, meta_for("collab")), 1);
-  auto loaded = store.load_latest("movies", "collab");
+  auto loaded = store.load_serving("movies", "collab");
   ASSERT_TRUE(loaded.has_value());
   EXPECT_EQ(loaded->meta.version, 1);
   EXPECT_EQ(loaded->meta.type_name, "als");
@@ -72,7 +72,7 @@ TEST(ModelStoreTest, KeepsOnlyTheNewestVersions) {
   auto t = train("knn", 1);
   for (int i = 0; i < 4; ++i) store.save(*t.model, t.users, t.items, meta_for("knn"));
   EXPECT_EQ(store.versions("movies", "knn"), (std::vector<int>{3, 4}));
-  EXPECT_EQ(store.load_latest("movies", "knn")->meta.version, 4);
+  EXPECT_EQ(store.load_serving("movies", "knn")->meta.version, 4);
 }
 
 TEST(ModelStoreTest, CorruptedNewestVersionFallsBackToThePrevious) {
@@ -91,16 +91,59 @@ TEST(ModelStoreTest, CorruptedNewestVersionFallsBackToThePrevious) {
     EXPECT_EQ(e.code(), Code::kCorrupt);
     EXPECT_THAT(e.what(), ::testing::HasSubstr("checksum mismatch"));
   }
-  auto loaded = store.load_latest("movies", "collab");
+  auto loaded = store.load_serving("movies", "collab");
   ASSERT_TRUE(loaded.has_value());
   EXPECT_EQ(loaded->meta.version, 1);
   EXPECT_EQ(scores(*loaded->model, older.matrix), scores(*older.model, older.matrix));
 }
 
+TEST(ModelStoreTest, TheServingPointerChoosesTheVersionAndSurvivesANewStoreObject) {
+  testing::TempDir dir;
+  ModelStore store(dir.path(), 2);
+  auto t = train("knn", 1);
+  for (int i = 0; i < 3; ++i) store.save(*t.model, t.users, t.items, meta_for("knn"));  // v2, v3 kept
+  EXPECT_EQ(store.serving("movies", "knn"), 3) << "no pointer yet: the newest";
+  store.set_serving("movies", "knn", 2);
+  EXPECT_EQ(ModelStore(dir.path(), 2).load_serving("movies", "knn")->meta.version, 2);
+  try {
+    store.set_serving("movies", "knn", 1);  // pruned
+    FAIL() << "a missing version was chosen";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Code::kNotFound);
+    EXPECT_EQ(e.field(), "version");
+  }
+  // Newer saves prune old versions, never the one served.
+  store.save(*t.model, t.users, t.items, meta_for("knn"));
+  store.save(*t.model, t.users, t.items, meta_for("knn"));
+  EXPECT_EQ(store.versions("movies", "knn"), (std::vector<int>{2, 4, 5}));
+  EXPECT_EQ(store.load_serving("movies", "knn")->meta.version, 2);
+}
+
+TEST(ModelStoreTest, AHeldBackVersionIsNeverServedUnlessChosen) {
+  testing::TempDir dir;
+  ModelStore store(dir.path(), 3);
+  auto t = train("knn", 1);
+  store.save(*t.model, t.users, t.items, meta_for("knn"));
+  ModelMeta worse = meta_for("knn");
+  worse.held_back = "held back by the quality gate: ...";
+  EXPECT_EQ(store.save(*t.model, t.users, t.items, worse), 2);
+  EXPECT_EQ(store.meta("movies", "knn", 2).held_back, worse.held_back);
+  EXPECT_EQ(store.serving("movies", "knn"), 1);
+  EXPECT_EQ(store.load_serving("movies", "knn")->meta.version, 1);
+  store.set_serving("movies", "knn", 2);  // an operator's choice (a rollback to it)
+  EXPECT_EQ(store.load_serving("movies", "knn")->meta.version, 2);
+
+  // A damaged serving version falls back to an older one that was not held back.
+  store.save(*t.model, t.users, t.items, meta_for("knn"));
+  store.set_serving("movies", "knn", 3);
+  flip_byte(dir.path() / "movies" / "knn" / "v3" / "model.bin", 20);
+  EXPECT_EQ(store.load_serving("movies", "knn")->meta.version, 1);
+}
+
 TEST(ModelStoreTest, NothingSavedMeansNothingLoaded) {
   testing::TempDir dir;
   ModelStore store(dir.path(), 3);
-  EXPECT_FALSE(store.load_latest("movies", "knn").has_value());
+  EXPECT_FALSE(store.load_serving("movies", "knn").has_value());
   EXPECT_TRUE(store.versions("movies", "knn").empty());
   try {
     store.load("movies", "knn", 7);

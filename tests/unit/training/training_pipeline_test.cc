@@ -98,7 +98,7 @@ TEST_F(TrainingPipelineTest, AFailingModelKeepsItsPreviousVersionAndOthersGoOn) 
   EXPECT_EQ(s.models[1].status, "failed");
   EXPECT_THAT(s.models[1].error, HasSubstr("solver diverged"));
   EXPECT_EQ(store.versions("movies", "collab"), std::vector<int>{1});
-  EXPECT_EQ(store.load_latest("movies", "collab")->meta.version, 1);
+  EXPECT_EQ(store.load_serving("movies", "collab")->meta.version, 1);
   auto runs = seeded.warehouse->list_training_runs("movies", 1);
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].status, "failed");
@@ -191,7 +191,7 @@ TEST_F(TrainingPipelineTest, TrainsTheEmbeddingModelWithAMiniLmFolder) {
   const TrainingSummary s = with_minilm.run("movies", {"embedding"});
   ASSERT_EQ(s.models.size(), 1u);
   EXPECT_EQ(s.models[0].status, "succeeded") << s.models[0].error;
-  auto loaded = store.load_latest("movies", "embedding");
+  auto loaded = store.load_serving("movies", "embedding");
   ASSERT_TRUE(loaded);
   const auto& model = dynamic_cast<const models::Embedding&>(*loaded->model);
   EXPECT_EQ(model.encoder()->name(), "minilm");
