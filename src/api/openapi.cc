@@ -58,29 +58,47 @@ json openapi_document(const std::vector<Route>& routes, const std::string& versi
   json paths = json::object();
   for (const auto& r : routes) {
     json op = {{"operationId", operation_id(r)}, {"summary", r.summary}, {"tags", {r.tag}}};
+    // The example's values: path segments where the pattern has parameters, and its query.
+    Request example;
+    if (!r.example_target.empty()) parse_target(r.example_target, example);
+    const auto example_segments = split_path(example.path);
     json params = json::array();
-    for (const auto& segment : split_path(r.pattern)) {
+    const auto pattern_segments = split_path(r.pattern);
+    for (std::size_t i = 0; i < pattern_segments.size(); ++i) {
+      const std::string& segment = pattern_segments[i];
       if (segment.size() > 2 && segment.front() == '{') {
-        params.push_back({{"name", segment.substr(1, segment.size() - 2)},
-                          {"in", "path"},
-                          {"required", true},
-                          {"schema", {{"type", "string"}}}});
+        json param = {{"name", segment.substr(1, segment.size() - 2)},
+                      {"in", "path"},
+                      {"required", true},
+                      {"schema", {{"type", "string"}}}};
+        if (i < example_segments.size())
+          param["example"] = percent_decode(example_segments[i], false, "path");
+        params.push_back(std::move(param));
       }
     }
     for (const auto& q : r.query_params) {
-      params.push_back({{"name", q.name},
-                        {"in", "query"},
-                        {"required", q.required},
-                        {"description", q.description},
-                        {"schema", {{"type", q.type}}}});
+      json param = {{"name", q.name},
+                    {"in", "query"},
+                    {"required", q.required},
+                    {"description", q.description},
+                    {"schema", {{"type", q.type}}}};
+      if (auto value = example.query_param(q.name)) param["example"] = *value;
+      params.push_back(std::move(param));
     }
     if (!params.empty()) op["parameters"] = params;
     if (!r.request_schema.is_null()) {
-      op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", r.request_schema}}}}}};
+      json body = {{"schema", r.request_schema}};
+      if (!r.example_body.is_null()) body["example"] = r.example_body;
+      op["requestBody"] = {{"required", true}, {"content", {{"application/json", body}}}};
     }
+    if (!r.example_target.empty()) op["x-example-target"] = r.example_target;
     json success = {{"description", "success"}};
     if (!r.response_schema.is_null()) success["content"] = {{r.content_type, {{"schema", r.response_schema}}}};
     op["responses"] = {{std::to_string(r.success_status), success}};
+    if (r.created_status != 0) {
+      success["description"] = "created";
+      op["responses"][std::to_string(r.created_status)] = success;
+    }
     if (!r.request_schema.is_null() || !params.empty()) {
       op["responses"]["400"] = error_response("malformed request (e.g. invalid JSON)");
       op["responses"]["422"] = error_response("a field has an invalid value; `field` names it");
@@ -139,6 +157,11 @@ fetch('openapi.json').then(r => r.json()).then(doc => {
               '</code> ' + esc(op.summary) + '</summary>';
       if (op.parameters) html += '<p>Parameters: ' + op.parameters.map(p => '<code>' + esc(p.name) + '</code> (' +
           p.in + (p.required ? ', required' : '') + ')' + (p.description ? ' ' + esc(p.description) : '')).join('; ') + '</p>';
+      if (op['x-example-target']) {
+        const body = op.requestBody && op.requestBody.content['application/json'].example;
+        html += '<p>Example:</p><pre>curl -X ' + m + " 'http://localhost:8000" + esc(op['x-example-target']) + "'" +
+            (body ? " -H 'Content-Type: application/json' -d '" + esc(JSON.stringify(body)) + "'" : '') + '</pre>';
+      }
       if (op.requestBody) html += '<p>Request body:</p><pre>' +
           esc(JSON.stringify(op.requestBody.content['application/json'].schema, null, 2)) + '</pre>';
       for (const [status, r] of Object.entries(op.responses)) {

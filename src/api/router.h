@@ -38,6 +38,13 @@ struct Route {
   /// The handler waits on something else than the CPU (a commit, a training): it runs on the server's pool
   /// of waiting threads, not on an event loop.
   bool waits = false;
+  /// Besides success_status, the answer when the call creates what it names (PUT /items: 201); 0: none.
+  int created_status = 0;
+  /// An example call with real values: its target ("/items/movies/movie_1/similar?top_k=5") and body (null:
+  /// none). The OpenAPI document shows them as the parameters' and the body's examples, and a test sends
+  /// every one to a seeded server.
+  std::string example_target{};
+  nlohmann::json example_body{};
 };
 
 class Router {
