@@ -92,7 +92,7 @@ json recommend_request(std::pair<std::string, json> who) {
   return object_schema({who,
                         {"domain", string_schema()},
                         {"top_k", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}, {"default", 10}}},
-                        {"model_types", list_of({{"enum", {"knn", "collab", "embedding", "popularity"}}})},
+                        {"model_types", list_of({{"enum", {"knn", "collab", "ease", "rp3beta", "embedding", "popularity"}}})},
                         {"query_text", string_schema("semantic query for the embedding model")},
                         {"filter", kFilter}},
                        {who.first, "domain"});
