@@ -1,7 +1,6 @@
 // Model versions: GET /models/{domain} (every stored version with its metrics and status) and
 // POST /models/{domain}/{model}/rollback?version=N (serve an earlier version, at once and after restarts).
 
-#include <algorithm>
 #include <limits>
 
 #include "api/handlers.h"
@@ -66,18 +65,17 @@ Response post_model_rollback(Services& s, const Request& r) {
   const auto& domain = r.path_param("domain");
   const auto& model = r.path_param("model");
   s.config.domain(domain);
-  if (std::find(std::begin(kModelNames), std::end(kModelNames), model) == std::end(kModelNames)) {
-    throw Error(Code::kNotFound,
-                "unknown model " + quote(model) + " (knn, collab, ease, rp3beta, embedding, popularity)",
+  if (!is_model_name(model)) {
+    throw Error(Code::kNotFound, "unknown model " + quote(model) + " (known: " + model_names_text() + ")",
                 "model");
   }
   if (!r.query_param("version"))
     throw Error(Code::kInvalidArgument, "is required: the version to serve", "version");
   const int version = static_cast<int>(
       query_count(r, "version", 0, 1, static_cast<std::size_t>(std::numeric_limits<int>::max())));
-  const int before = s.engine.models(domain)->models.contains(model)
-                         ? s.engine.models(domain)->models.at(model).meta.version
-                         : 0;
+  const auto served = s.engine.models(domain);
+  const auto current = served->models.find(model);
+  const int before = current == served->models.end() ? 0 : current->second.meta.version;
   try {
     s.store.load(domain, model, version);  // it must load before it is chosen
   } catch (const Error& e) {
@@ -90,9 +88,7 @@ Response post_model_rollback(Services& s, const Request& r) {
   }
   s.store.set_serving(domain, model, version);
   s.engine.publish(domain);
-  for (const auto& [name, served] : s.engine.models(domain)->models) {
-    s.metrics.set_model_version(domain, name, served.meta.version);
-  }
+  record_model_versions(s.metrics, s.engine, domain);
   log::info("audit.model_rolled_back", "domain", domain, "model", model, "from", before, "to", version);
   nlohmann::json out = model_json(s, domain, model);
   out["domain"] = domain;

@@ -5,6 +5,13 @@
 
 namespace mxn::api {
 
+void record_model_versions(Metrics& metrics, const engine::RecommendationEngine& engine,
+                           const std::string& domain) {
+  for (const auto& [model, served] : engine.models(domain)->models) {
+    metrics.set_model_version(domain, model, served.meta.version);
+  }
+}
+
 Runtime::Runtime(config::Config owned, bool with_scheduler) : config_(std::move(owned)) {
   const config::Config& config = config_;
   warehouse_ = std::make_unique<warehouse::Warehouse>(config.warehouse);
@@ -16,18 +23,13 @@ Runtime::Runtime(config::Config owned, bool with_scheduler) : config_(std::move(
   tracker_->set_commit_observer(
       [this](std::span<const warehouse::InteractionRecord> rows) { engine_->observe(rows); });
   for (const auto& [domain, d] : config.domains) {
-    if (!d.enabled) continue;
-    for (const auto& [model, served] : engine_->models(domain)->models) {
-      metrics_.set_model_version(domain, model, served.meta.version);
-    }
+    if (d.enabled) record_model_versions(metrics_, *engine_, domain);
   }
   pipeline_ = std::make_unique<training::TrainingPipeline>(*warehouse_, *store_, config);
   training_ = std::make_unique<training::TrainingService>(
       *pipeline_, *warehouse_, config, [this](const training::TrainingSummary& summary) {
         engine_->publish(summary.domain);
-        for (const auto& [model, served] : engine_->models(summary.domain)->models) {
-          metrics_.set_model_version(summary.domain, model, served.meta.version);
-        }
+        record_model_versions(metrics_, *engine_, summary.domain);
         metrics_.observe_training(summary.domain, summary.status, summary.seconds);
         for (const auto& run : summary.models) {
           if (run.status == "held_back") metrics_.add_held_back(summary.domain, run.model);

@@ -23,4 +23,9 @@ struct Services {
   ServedLog& served;
 };
 
+/// Sets mxn_model_version of every model `engine` serves in `domain` (at start, after a training or a
+/// rollback).
+void record_model_versions(Metrics& metrics, const engine::RecommendationEngine& engine,
+                           const std::string& domain);
+
 }  // namespace mxn::api
