@@ -82,6 +82,19 @@ TEST(ConfigTest, FileOverridesOnlyWhatItNames) {
   EXPECT_TRUE(c.domains.at("movies") == default_domain("movies"));
 }
 
+// README "Configuration": a new domain is a block in the file; it starts from the defaults, and the file's
+// domains are the ones the environment can then set.
+TEST(ConfigTest, ADomainTheFileAddsStartsFromTheDefaults) {
+  Config c = load_from_string("domains:\n  books: {enabled: true}\n", {"MXN_DOMAINS_BOOKS_RATINGS_MAX=10"});
+  ASSERT_EQ(c.domains.size(), 1u);
+  DomainConfig expected = default_domain("books");
+  expected.ratings.max = 10;
+  EXPECT_TRUE(c.domains.at("books") == expected);
+  EXPECT_NO_THROW(c.domain("books"));
+  EXPECT_EQ(problems_of("", {"MXN_DOMAINS_BOOKS_ENABLED=true"}).at(0).field, "MXN_DOMAINS_BOOKS_ENABLED")
+      << "the environment sets a domain's keys, it does not create one";
+}
+
 TEST(ConfigTest, EnvironmentOverridesFileAndDefaults) {
   Config c =
       load_from_string("api:\n  port: 9001\n", {
