@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 
 #include "core/log.h"
@@ -70,6 +71,16 @@ void require_json(const Request& request) {
   }
 }
 
+/// The key a request presents (X-API-Key, or Authorization: Bearer), if any.
+std::optional<std::string> presented_key(const Request& request) {
+  if (auto key = request.header("x-api-key")) return key;
+  if (auto auth = request.header("authorization");
+      auth && auth->size() > 7 && auth->at(6) == ' ' && iequals(auth->substr(0, 6), "bearer")) {
+    return auth->substr(7);  // the scheme's name is case-insensitive (RFC 9110, 11.1)
+  }
+  return std::nullopt;
+}
+
 std::string allow_list(const std::vector<Method>& methods) {
   std::string out;
   for (Method m : methods) out += (out.empty() ? "" : ", ") + std::string(method_name(m));
@@ -87,16 +98,12 @@ void set_error(Response& response, const Error& error) {
 App::App(std::vector<Route> routes, std::vector<std::string> api_keys, Metrics& metrics)
     : router_(std::move(routes)), keys_(std::move(api_keys)), metrics_(metrics) {}
 
-bool App::authorised(const Request& request) const {
-  std::string presented;
-  if (auto key = request.header("x-api-key")) {
-    presented = *key;
-  } else if (auto auth = request.header("authorization");
-             auth && auth->size() > 7 && auth->at(6) == ' ' && iequals(auth->substr(0, 6), "bearer")) {
-    presented = auth->substr(7);  // the scheme's name is case-insensitive (RFC 9110, 11.1)
-  }
+bool App::authorised(const Request& request, bool needs_key) const {
+  if (keys_.empty()) return true;
+  const auto presented = presented_key(request);
+  if (!presented) return !needs_key;  // an open route (/health) asks no key, but checks one it is given
   bool ok = false;
-  for (const auto& key : keys_) ok = constant_time_equal(presented, key) || ok;
+  for (const auto& key : keys_) ok = constant_time_equal(*presented, key) || ok;
   return ok;
 }
 
@@ -122,7 +129,7 @@ void App::dispatch(const Request& request, Response& response) const {
       throw Error(Code::kNotFound, "no such path", "path");
     } else {
       route_label = match.route->pattern;
-      if (match.route->needs_key && !keys_.empty() && !authorised(request)) {
+      if (!authorised(request, match.route->needs_key)) {
         throw Error(Code::kUnauthenticated,
                     "a valid API key is required (X-API-Key or Authorization: Bearer)", "api_key");
       }

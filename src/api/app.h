@@ -33,7 +33,9 @@ class App {
   const Router& router() const { return router_; }
 
  private:
-  bool authorised(const Request& request) const;
+  /// Whether the request may use a route: with keys configured, one that needs a key must present a valid
+  /// one, and a key presented to any route must be valid (a client learns of a wrong key at /health too).
+  bool authorised(const Request& request, bool needs_key) const;
 
   Router router_;
   std::vector<std::string> keys_;

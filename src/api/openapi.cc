@@ -104,11 +104,13 @@ json openapi_document(const std::vector<Route>& routes, const std::string& versi
       op["responses"]["422"] = error_response("a field has an invalid value; `field` names it");
       op["responses"]["404"] = error_response("unknown domain, user or item");
     }
+    // An open route (/health) needs no key ({} in the list: none is an option) but refuses a wrong one.
+    op["security"] = json::array({{{"apiKey", json::array()}}, {{"bearer", json::array()}}});
     if (r.needs_key) {
       op["responses"]["401"] = error_response("missing or invalid API key (when keys are configured)");
-      op["security"] = json::array({{{"apiKey", json::array()}}, {{"bearer", json::array()}}});
     } else {
-      op["security"] = json::array();
+      op["responses"]["401"] = error_response("invalid API key (none is needed; one given must be valid)");
+      op["security"].insert(op["security"].begin(), json::object());
     }
     if (!r.request_schema.is_null()) op["responses"]["413"] = error_response("request body too large");
     op["responses"]["500"] = error_response("internal error");

@@ -293,6 +293,16 @@ TEST_F(ApiTest, ApiKeysAreRequiredWhenConfigured) {
   auto bearer = client->get("/training/stats", headers);
   ASSERT_TRUE(bearer);
   EXPECT_EQ(bearer->status, 200);
+  // /health asks no key, but a wrong one is refused there too (the n8n node's credential test relies on it),
+  // and the document says both.
+  auto wrong = client->get("/health", {{"X-API-Key", "integration-key-2"}});
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401);
+  auto doc = client->get("/openapi.json", {{"X-API-Key", "integration-key-1"}});
+  ASSERT_TRUE(doc);
+  const auto health = json::parse(doc->body)["paths"]["/health"]["get"];
+  EXPECT_EQ(health["security"][0], json::object()) << "no key is an option";
+  EXPECT_TRUE(health["responses"].contains("401"));
 }
 
 TEST_F(ApiTest, OversizedBodyIs413) {

@@ -103,7 +103,19 @@ TEST(AppTest, ApiKeysGuardEveryRouteButPublicOnes) {
   app.dispatch(bearer, res);
   EXPECT_EQ(res.status, 401);
   app.dispatch(get("/health"), res);
+  EXPECT_EQ(res.status, 200) << "an open route asks no key";
+  Request health = get("/health");
+  health.headers["x-api-key"] = "secret-key-2";
+  app.dispatch(health, res);
+  EXPECT_EQ(res.status, 401) << "but a wrong key presented to it is refused (clients' credential checks)";
+  EXPECT_EQ(body_of(res)["error"]["field"], "api_key");
+  health.headers["x-api-key"] = "secret-key-1";
+  app.dispatch(health, res);
   EXPECT_EQ(res.status, 200);
+  App open(sample_routes(), {}, metrics);
+  bearer.headers["authorization"] = "Bearer anything";
+  open.dispatch(bearer, res);
+  EXPECT_EQ(res.status, 200) << "a server without keys ignores one";
 }
 
 TEST(AppTest, RequestsAreCountedByRoutePattern) {
