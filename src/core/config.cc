@@ -263,7 +263,7 @@ void apply_env(Config& config, const std::vector<std::string>& env, std::vector<
   }
   overrides.apply(config, "");
   // A mistyped name (MXN_MODELS_DIR for MXN_MODELS_STORE_DIR) would otherwise change nothing without a word:
-  // it stops start-up. MXN_API_KEY (the n8n workflows' key) and MXN_BENCH_* (bench/) are other programs'.
+  // it stops start-up. MXN_API_KEY and MXN_BENCH_* (read by bench/) are other programs'.
   for (const auto& [name, value] : overrides.vars) {
     if (overrides.names.contains(name) || name == "MXN_API_KEY" || name.rfind("MXN_BENCH_", 0) == 0) continue;
     const std::string hint = did_you_mean(name, overrides.names);

@@ -1,22 +1,24 @@
-// e2e.n8n_workflows: every workflow of n8n/ imported into and executed by a real n8n against a real
-// `mxn serve` on a fresh seeded warehouse, with a webhook sink standing in for the music, movie, task and
+// e2e.n8n_workflows: the n8n-nodes-mxn package of n8n/nodes linted, built, packed and installed into a real
+// n8n, its credential imported with n8n's CLI, and every workflow of n8n/ executed through the node against a
+// real `mxn serve` on a fresh seeded warehouse, with a webhook sink standing in for the music, movie, task and
 // notification services. Everything listens on 127.0.0.1. Started by run_n8n_workflows.sh:
 //
 //   node n8n_workflows_test.mjs --mxn BIN --n8n N8N_BIN --n8n-version V --config CONFIG.yaml --workflows DIR
+//        --node-package DIR --node-deps NODE_MODULES --credential CREDENTIAL.json
 //
 // MXNTEST_E2E_KEEP=1 keeps the temporary folder (warehouse, server log, n8n's database) for a post-mortem.
 
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 
 import {
   Failure, MxnApi, check, cleanEnv, closedPort, commandFailure, describeRun, fail, log, makeWorkDir,
   parseRawOutput, run, show, startServer, startSink,
 } from './harness.mjs';
 
-const OPTIONS = ['mxn', 'n8n', 'n8n-version', 'config', 'workflows'];
+const OPTIONS = ['mxn', 'n8n', 'n8n-version', 'config', 'workflows', 'node-package', 'node-deps', 'credential'];
 const { values: opt } = parseArgs({ options: Object.fromEntries(OPTIONS.map((k) => [k, { type: 'string' }])) });
 for (const k of OPTIONS) {
   if (!opt[k]) {
@@ -28,30 +30,39 @@ for (const k of OPTIONS) {
 const USER = 'user1';
 const TOP_K = { playlist: 12, movies: 8, tasks: 5 }; // set on the server through MXN_AUTOMATION_*_TOP_K
 const SEED = { users: 200, items: 300, interactions: 20000 };
-const API_KEY = `e2e-${randomBytes(12).toString('hex')}`; // the server requires it; workflows send MXN_API_KEY
+const API_KEY = `e2e-${randomBytes(12).toString('hex')}`; // the server requires it; the credential holds it
+const NODE_TYPE = 'n8n-nodes-mxn.mxn';
 const COMMAND_TIMEOUT_MS = 180_000;
 
-/// The four workflows of the issue: what each calls, where it sends the result, when it runs.
+/// The four workflows: what each calls (the node's operation, the API path it reads), where it sends the
+/// result, when it runs.
 const WORKFLOWS = {
   playlist: {
-    file: 'daily-playlist-workflow.json', key: 'daily-playlist', api: '/automation/daily-playlist/',
+    file: 'daily-playlist-workflow.json', key: 'daily-playlist', api: '/automation/daily-playlist/', operation: 'dailyPlaylist',
     domain: 'music', webhookVar: 'MUSIC_SERVICE_WEBHOOK', sink: '/music',
-    schedule: { field: 'days', triggerAtHour: 7 },
+    summary: (n, first) => `Daily playlist for ${USER}: ${n} songs sent to the music service`
+      + (n ? `, starting with ${first.title}` : ''),
+    schedule: { field: 'days', triggerAtHour: 7 }, call: `GET /automation/daily-playlist/${USER}`,
   },
   movies: {
-    file: 'weekly-movies-workflow.json', key: 'weekly-movies', api: '/automation/weekly-movies/',
+    file: 'weekly-movies-workflow.json', key: 'weekly-movies', api: '/automation/weekly-movies/', operation: 'weeklyMovies',
     domain: 'movies', webhookVar: 'MOVIE_SERVICE_WEBHOOK', sink: '/movies',
-    schedule: { field: 'weeks', triggerAtDay: [5], triggerAtHour: 18 },
+    summary: (n, first) => `Weekly movies for ${USER}: ${n} movies sent to the movie service`
+      + (n ? `, top pick ${first.title}` : ''),
+    schedule: { field: 'weeks', triggerAtDay: [5], triggerAtHour: 18 }, call: `GET /automation/weekly-movies/${USER}`,
   },
   tasks: {
     file: 'task-prioritization-workflow.json', key: 'task-prioritization', api: '/automation/task-prioritization/',
+    operation: 'taskPrioritization',
     domain: 'tasks', webhookVar: 'TASK_SERVICE_WEBHOOK', sink: '/tasks',
+    summary: (n, first) => `Task order for ${USER}: ${n} open tasks` + (n ? `, first ${first.title} (${first.reason})` : ''),
     schedule: { field: 'weeks', triggerAtDay: [1, 2, 3, 4, 5], triggerAtHour: 8 },
+    call: `GET /automation/task-prioritization/${USER}`,
   },
   retraining: {
-    file: 'auto-retraining-workflow.json', key: 'auto-retraining', api: '/training/stats',
+    file: 'auto-retraining-workflow.json', key: 'auto-retraining', api: '/training/stats', operation: 'stats',
     domain: null, webhookVar: null, sink: null,
-    schedule: { field: 'hours', hoursInterval: 6 },
+    schedule: { field: 'hours', hoursInterval: 6 }, call: 'GET /training/stats',
   },
 };
 
@@ -97,11 +108,12 @@ async function serve() {
 
 // ---- n8n -------------------------------------------------------------------------------------------------
 
+// What the workflows read from $env (API_BASE_URL and MXN_API_KEY: what they read before the credential).
 const WORKFLOW_ENV_NAMES = ['API_BASE_URL', 'USER_ID', 'MUSIC_SERVICE_WEBHOOK', 'MOVIE_SERVICE_WEBHOOK',
   'TASK_SERVICE_WEBHOOK', 'NOTIFICATION_SERVICE_WEBHOOK', 'MXN_API_KEY'];
 
-function n8n(args, workflowEnv = {}) {
-  const env = {
+function n8nEnv(workflowEnv = {}) {
+  return {
     ...cleanEnv(['N8N_', 'DB_', 'MXN_'], WORKFLOW_ENV_NAMES),
     N8N_USER_FOLDER: path.join(workDir, 'n8n'),
     N8N_EXPRESSION_ENGINE: 'legacy', // the default engine needs isolated-vm, which needs Node 22
@@ -115,7 +127,71 @@ function n8n(args, workflowEnv = {}) {
     N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
     ...workflowEnv,
   };
-  return run(process.execPath, [opt.n8n, ...args], { env, cwd: workDir, timeoutMs: COMMAND_TIMEOUT_MS });
+}
+
+function n8n(args, workflowEnv = {}) {
+  return run(process.execPath, [opt.n8n, ...args], { env: n8nEnv(workflowEnv), cwd: workDir, timeoutMs: COMMAND_TIMEOUT_MS });
+}
+
+// ---- The node package -------------------------------------------------------------------------------------
+
+/// npm in `cwd`, failing the test with its output when it fails.
+async function npm(args, cwd) {
+  const r = await run('npm', args, { env: cleanEnv(['N8N_', 'MXN_']), cwd, timeoutMs: COMMAND_TIMEOUT_MS });
+  check(r.code === 0, () => commandFailure(`npm ${args.join(' ')} (in ${cwd})`, r));
+  return r.stdout;
+}
+
+/// What `npm pack` may put in the tarball: the build, package.json, the README (the icon is in dist/).
+const PACKED = /^package\/(dist\/.+|package\.json|README\.md)$/;
+const PACKED_REQUIRED = ['package/package.json', 'package/README.md', 'package/dist/nodes/Mxn/Mxn.node.js',
+  'package/dist/nodes/Mxn/mxn.svg', 'package/dist/credentials/MxnApi.credentials.js'];
+
+/// A copy of the package's sources with the cached build tools: linted with n8n's community-node rules,
+/// built with tsc, packed with npm; the tarball's contents checked. Returns the tarball's path.
+async function buildNodePackage() {
+  const src = path.join(workDir, 'n8n-nodes-mxn');
+  fs.cpSync(opt['node-package'], src, {
+    recursive: true,
+    filter: (p) => !/(^|\/)(node_modules|dist)$|\.tgz$/.test(p.slice(opt['node-package'].length)),
+  });
+  fs.symlinkSync(opt['node-deps'], path.join(src, 'node_modules'));
+  await npm(['run', 'lint'], src);
+  await npm(['run', 'build'], src);
+  const packed = JSON.parse(await npm(['pack', '--json', '--pack-destination', workDir], src))[0];
+  const tarball = path.join(workDir, packed.filename);
+  const r = await run('tar', ['-tzf', tarball], { timeoutMs: 30_000 });
+  check(r.code === 0, () => commandFailure(`tar -tzf ${tarball}`, r));
+  const files = r.stdout.split('\n').filter(Boolean);
+  const stray = files.filter((f) => !PACKED.test(f));
+  check(stray.length === 0, `npm pack put more than dist/, package.json and README.md in the tarball: ${stray.join(', ')}`);
+  const missing = PACKED_REQUIRED.filter((f) => !files.includes(f));
+  check(missing.length === 0, `the tarball lacks ${missing.join(', ')} (it has ${files.join(', ')})`);
+  return tarball;
+}
+
+/// Installs the tarball the way the package's README tells a user to: into the n8n folder's nodes/.
+async function installNodePackage(tarball) {
+  const nodesDir = path.join(workDir, 'n8n', '.n8n', 'nodes');
+  fs.mkdirSync(nodesDir, { recursive: true });
+  await npm(['install', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', tarball], nodesDir);
+}
+
+/// The shipped credential file (n8n/credentials/mxn-api.json): one mxnApi credential.
+function credentialTemplate() {
+  const [credential] = JSON.parse(fs.readFileSync(opt.credential, 'utf8'));
+  return credential;
+}
+
+/// `n8n import:credentials` of the shipped file with this base URL and key (the same id: it is replaced).
+async function importCredential(baseUrl, apiKey) {
+  const credential = credentialTemplate();
+  credential.data = { ...credential.data, baseUrl, apiKey };
+  const file = path.join(workDir, 'mxn-api-credential.json');
+  fs.writeFileSync(file, JSON.stringify([credential]));
+  const r = await n8n(['import:credentials', `--input=${file}`]);
+  check(r.code === 0 && /Successfully imported 1 credential/.test(r.stdout + r.stderr),
+    () => commandFailure(`n8n import:credentials --input=${file}`, r));
 }
 
 // ---- The workflow files ----------------------------------------------------------------------------------
@@ -166,16 +242,21 @@ function loadWorkflows() {
     for (const [k, v] of Object.entries(wf.schedule)) {
       check(show(rule[k]) === show(v), `${where}: schedule ${k} is ${show(rule[k])}, expected ${show(v)}`);
     }
-    const variables = ['API_BASE_URL', 'MXN_API_KEY', 'NOTIFICATION_SERVICE_WEBHOOK',
-      ...(wf.webhookVar ? ['USER_ID', wf.webhookVar] : [])];
+    const variables = ['NOTIFICATION_SERVICE_WEBHOOK', ...(wf.webhookVar ? ['USER_ID', wf.webhookVar] : [])];
     for (const variable of variables) {
       check(text.includes(`$env.${variable}`), `${where}: never reads $env.${variable}`);
     }
-    check(text.includes('http://localhost:8000'),
-      `${where}: API_BASE_URL should default to http://localhost:8000`);
-    const fetchNode = json.nodes.find((n) => n.type === 'n8n-nodes-base.httpRequest'
-      && String(n.parameters?.url || '').includes(wf.api));
-    check(fetchNode, `${where}: no HTTP Request node calls ${wf.api}`);
+    // mxn is reached through the node and its credential only; HTTP Request nodes post to the webhooks.
+    for (const node of json.nodes.filter((n) => n.type === 'n8n-nodes-base.httpRequest')) {
+      check(/^=\{\{ \$env\.[A-Z_]+_WEBHOOK \}\}$/.test(node.parameters?.url || ''),
+        `${where}: HTTP Request node '${node.name}' calls ${show(node.parameters?.url)}, not a $env.*_WEBHOOK`);
+    }
+    for (const node of json.nodes.filter((n) => n.type === NODE_TYPE)) {
+      check(node.credentials?.mxnApi?.id === credentialTemplate().id,
+        `${where}: node '${node.name}' does not use the mxnApi credential ${credentialTemplate().id}`);
+    }
+    const fetchNode = json.nodes.find((n) => n.type === NODE_TYPE && n.parameters?.operation === wf.operation);
+    check(fetchNode, `${where}: no ${NODE_TYPE} node runs the ${wf.operation} operation`);
     loaded[name] = { ...wf, json, path: file, fetchNode: fetchNode.name };
   }
   return loaded;
@@ -268,14 +349,19 @@ async function checkList(api, wf, ran, expectedCount) {
   check(show(now.items.map((i) => i.item_id)) === show(ids),
     `${where}: sent ${ids.join(', ')} but the API lists ${now.items.map((i) => i.item_id).join(', ')}`);
 
-  const note = onlyOne(wf, ran, '/notify');
-  check(note.status === 'ok' && note.workflow === wf.key, `${wf.file} → notification: ${show(note)}`);
-  check(note.user_id === USER && note.count === sent.items.length,
-    `${wf.file} → notification: expected user ${USER} and count ${sent.items.length}, got ${show(note)}`);
-  const oneLine = typeof note.message === 'string' && !note.message.includes('\n');
-  check(oneLine && note.message.includes(USER) && note.message.includes(String(sent.items.length)),
-    `${wf.file} → notification: not a one-line summary naming the user and the count: ${show(note.message)}`);
+  expectNote(wf, onlyOne(wf, ran, '/notify'), {
+    workflow: wf.key, status: 'ok', user_id: USER, count: sent.items.length,
+    message: wf.summary(sent.items.length, now.items[0]),
+  });
   return sent;
+}
+
+/// A notification is exactly the expected object: every field, and the message's full text.
+function expectNote(wf, note, expected) {
+  const keys = [...new Set([...Object.keys(note ?? {}), ...Object.keys(expected)])];
+  const differ = keys.filter((k) => !isDeepStrictEqual(note?.[k], expected[k]));
+  check(differ.length === 0, () => `${wf.file} → notification: ${differ.join(', ')} differ:\n`
+    + differ.map((k) => `  ${k}: got ${show(note?.[k], 1500)}\n  ${k}: expected ${show(expected[k], 1500)}`).join('\n'));
 }
 
 /// { domain: { model: served version } } from /training/stats.
@@ -312,33 +398,40 @@ async function retrainingScenario(api, sink, wf, env) {
   const note = onlyOne(wf, ran, '/notify');
   check(ran.received.length === 1,
     `${wf.file}: expected only the notification, received ${show(ran.received.map((q) => q.path))}`);
-  check(note.workflow === wf.key && note.status === 'ok' && Array.isArray(note.retrained),
-    `${wf.file} → notification: ${show(note)}`);
+  check(Array.isArray(note.retrained), `${wf.file} → notification: no retrained list: ${show(note)}`);
   const retrained = note.retrained.map((j) => j.domain).sort();
   check(show(retrained) === show(due),
     `${wf.file} → notification: retrained ${show(retrained)}, expected the due domains ${show(due)}`);
 
+  // What the notification must say, from what /training/stats now serves and its runs' metrics.
   const stats = await api.get('/training/stats');
   const after = servedVersions(stats);
-  for (const job of note.retrained) {
-    check(Array.isArray(job.models) && job.models.length > 0,
-      `${wf.file} → notification: no models for ${job.domain}`);
-    for (const m of job.models) {
-      const old = before[job.domain][m.model] ?? 0;
-      check(typeof m.version === 'number' && m.version > old,
-        `${wf.file} → notification: ${job.domain}/${m.model} version ${m.version} is not newer than ${old}`);
-      check(after[job.domain][m.model] === m.version,
-        `${wf.file}: notified ${job.domain}/${m.model} v${m.version} but /training/stats serves v${after[job.domain][m.model]}`);
-      check(m.metrics && Object.keys(m.metrics).length > 0,
-        `${wf.file} → notification: ${job.domain}/${m.model} has no metrics`);
-      check(note.message.includes(`${m.model} v${m.version}`),
-        `${wf.file} → notification: the message does not mention ${m.model} v${m.version}: ${show(note.message)}`);
-    }
-  }
-  for (const [domain, models] of Object.entries(before)) {
+  const expected = note.retrained.map((job) => {
+    check(Array.isArray(job.models) && job.models.length > 0, `${wf.file} → notification: no models for ${job.domain}`);
+    const runs = stats.domains.find((d) => d.domain === job.domain).last_runs;
+    return {
+      domain: job.domain, job_id: job.job_id, status: 'succeeded',
+      models: job.models.map((m) => {
+        const old = before[job.domain][m.model] ?? 0;
+        check(typeof m.version === 'number' && m.version > old,
+          `${wf.file} → notification: ${job.domain}/${m.model} version ${m.version} is not newer than ${old}`);
+        check(after[job.domain][m.model] === m.version,
+          `${wf.file}: notified ${job.domain}/${m.model} v${m.version} but /training/stats serves v${after[job.domain][m.model]}`);
+        const run = runs.find((r) => r.model === m.model && r.version === m.version);
+        check(run, `${wf.file}: /training/stats has no run of ${job.domain}/${m.model} v${m.version}`);
+        return { model: m.model, version: m.version, metrics: run.metrics };
+      }),
+    };
+  });
+  const models = (job) => job.models.map((m) => `${m.model} v${m.version} ndcg@10 ${m.metrics['ndcg@10'].toFixed(4)}`);
+  expectNote(wf, note, {
+    workflow: wf.key, status: 'ok', retrained: expected,
+    message: `Retrained ${expected.map((job) => `${job.domain} (${models(job).join(', ')})`).join('; ')}`,
+  });
+  for (const [domain, versions] of Object.entries(before)) {
     if (!due.includes(domain)) {
-      check(show(after[domain]) === show(models),
-        `${wf.file}: ${domain} was not due, yet its versions went from ${show(models)} to ${show(after[domain])}`);
+      check(show(after[domain]) === show(versions),
+        `${wf.file}: ${domain} was not due, yet its versions went from ${show(versions)} to ${show(after[domain])}`);
     }
   }
   const musicAfter = stats.domains.find((d) => d.domain === 'music');
@@ -347,30 +440,182 @@ async function retrainingScenario(api, sink, wf, env) {
 }
 
 async function nothingToDoScenario(api, sink, wf, env) {
-  const before = servedVersions(await api.get('/training/stats'));
+  const stats = await api.get('/training/stats');
+  const before = servedVersions(stats);
   const ran = await execute(sink, wf, env);
-  const note = onlyOne(wf, ran, '/notify');
-  check(note.workflow === wf.key && note.status === 'ok' && Array.isArray(note.retrained) && note.retrained.length === 0,
-    `${wf.file} → notification: expected nothing retrained, got ${show(note)}`);
-  check(typeof note.message === 'string' && note.message.length < 300 && /nothing/i.test(note.message),
-    `${wf.file} → notification: not a short "nothing to do" message: ${show(note.message)}`);
+  const waiting = stats.domains.map((d) => `${d.domain} ${d.new_interactions}/${d.min_new_interactions}`);
+  expectNote(wf, onlyOne(wf, ran, '/notify'), {
+    workflow: wf.key, status: 'ok', retrained: [],
+    message: `Nothing to retrain (new interactions/needed: ${waiting.join(', ')})`,
+  });
   const after = servedVersions(await api.get('/training/stats'));
   check(show(after) === show(before),
     `${wf.file}: nothing was due, yet versions went from ${show(before)} to ${show(after)}`);
 }
 
-/// The run fails, only the notification is sent, and both it and n8n's output name the workflow and node.
+/// The run fails, only the notification is sent (exactly: the node and the message's full text), and n8n's
+/// output names the workflow and the node.
 async function errorPathScenario(sink, wf, env, { node, message }) {
   const ran = await execute(sink, wf, env, { expectSuccess: false });
   const note = onlyOne(wf, ran, '/notify');
   check(ran.received.length === 1,
     `${wf.file}: only the failure notification may be sent, got ${show(ran.received.map((q) => q.path))}`);
-  check(note.status === 'error' && note.workflow === wf.key && (node ? note.node === node : !!note.node)
-    && typeof note.message === 'string' && message.test(note.message),
-  `${wf.file} → notification: expected an error of workflow ${wf.key}`
-    + `${node ? ` naming node '${node}'` : ''} matching ${message}, got ${show(note)}`);
+  expectNote(wf, note, { workflow: wf.key, status: 'error', user_id: USER, node, message });
   check(ran.output.includes(`${wf.key}: node '${note.node}' failed`),
     `${wf.file}: n8n's output does not name the workflow and the failed node: ${describeRun(ran.execution)}`);
+}
+
+/// A workflow made by the test: a Manual Trigger, then the given mxn nodes one after the other (each
+/// { name, parameters, executeOnce? }), imported into n8n; returns what execute() takes.
+async function probeWorkflow(id, steps) {
+  const credentials = { mxnApi: { id: credentialTemplate().id, name: credentialTemplate().name } };
+  const nodes = [{ id: `${id}-0`, name: 'Run now', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }];
+  const connections = {};
+  steps.forEach((step, i) => {
+    nodes.push({ id: `${id}-${i + 1}`, type: NODE_TYPE, typeVersion: 1, position: [220 * (i + 1), 0], credentials, ...step });
+    connections[nodes[i].name] = { main: [[{ node: step.name, type: 'main', index: 0 }]] };
+  });
+  const json = { id, name: `mxn: ${id}`, active: false, settings: { executionOrder: 'v1' }, nodes, connections };
+  const file = path.join(workDir, `${id}.json`);
+  fs.writeFileSync(file, JSON.stringify(json));
+  const r = await n8n(['import:workflow', `--input=${file}`]);
+  check(r.code === 0, () => commandFailure(`n8n import:workflow --input=${file}`, r));
+  return { file: `${id}.json`, json };
+}
+
+/// The items a node of a finished run output.
+function outputOf(execution, node) {
+  const runs = execution.data.resultData.runData[node];
+  check(runs && runs.length === 1, `node '${node}' did not run once: ${show(runs)}`);
+  return runs[0].data.main[0].map((item) => item.json);
+}
+
+/// Every operation of the node once, in one workflow, checked against the API.
+async function operationsScenario(api, sink, env) {
+  const once = (name, parameters) => ({ name, parameters, executeOnce: true });
+  const wf = await probeWorkflow('mxnOperations', [
+    once('Upsert item', {
+      resource: 'item', operation: 'upsert', domain: 'movies', itemId: 'e2e_movie', title: 'E2E Movie',
+      itemFields: { description: 'made by the test', tags: 'Drama, E2E ', metadata: '{"year": 2001}' },
+    }),
+    once('Get item', { resource: 'item', operation: 'get', domain: 'movies', itemId: 'e2e_movie' }),
+    once('Log interaction', {
+      resource: 'interaction', operation: 'log', domain: 'movies', userId: 'e2e_user', itemId: 'e2e_movie',
+      interactionType: 'like', interactionFields: { timestamp: '2026-01-02T03:04:05.000Z' },
+    }),
+    once('Recommend', { resource: 'recommendation', operation: 'get', domain: 'movies', userId: USER, topK: 5 }),
+    {
+      name: 'Log many',
+      parameters: {
+        resource: 'interaction', operation: 'logMany', domain: 'movies', userId: 'e2e_user',
+        itemId: '={{ $json.item_id }}', interactionType: 'view', batchSize: 2,
+      },
+    },
+    once('Similar items', {
+      resource: 'recommendation', operation: 'similarItems', domain: 'movies', topK: 3, output: 'response',
+      itemId: "={{ $('Recommend').first().json.item_id }}",
+    }),
+    once('Stats', { resource: 'training', operation: 'stats', statsDomain: 'movies' }),
+    once('Train', { resource: 'training', operation: 'train', domain: 'movies', wait: false }),
+    once('Job status', { resource: 'training', operation: 'jobStatus', jobId: '={{ $json.job_id }}' }),
+  ]);
+  const { execution } = await execute(sink, wf, env);
+  const [item] = outputOf(execution, 'Get item');
+  check(item.title === 'E2E Movie' && item.description === 'made by the test' && show(item.tags) === '["Drama","E2E"]'
+    && item.metadata?.year === 2001, `Get item after Upsert item answered ${show(item)}`);
+  const [logged] = outputOf(execution, 'Log interaction');
+  check(logged.status === 'recorded' && logged.id, `Log interaction answered ${show(logged)}`);
+  const recommended = outputOf(execution, 'Recommend');
+  check(show(recommended.map((r) => r.rank)) === '[1,2,3,4,5]' && recommended.every((r) => typeof r.item_id === 'string'),
+    `Recommend (one item per recommended item) gave ${show(recommended)}`);
+  const batches = outputOf(execution, 'Log many');
+  check(show(batches.map((b) => b.items_sent)) === '[2,2,1]', `Log many (batches of 2) gave ${show(batches)}`);
+  const history = (await api.get('/users/e2e_user/history?domain=movies&limit=100')).items;
+  const viewed = history.filter((h) => h.interaction_type === 'view').map((h) => h.item_id).sort();
+  check(show(viewed) === show(recommended.map((r) => r.item_id).sort()),
+    `e2e_user's views are ${show(viewed)}, expected the recommended ${show(recommended.map((r) => r.item_id))}`);
+  const like = history.find((h) => h.interaction_type === 'like');
+  check(like?.item_id === 'e2e_movie' && String(like.timestamp).startsWith('2026-01-02T03:04:05'),
+    `e2e_user's like is ${show(like)}`);
+  const [similar] = outputOf(execution, 'Similar items');
+  const expected = await api.get(`/items/movies/${recommended[0].item_id}/similar?top_k=3`);
+  check(show(similar.items) === show(expected.items), `Similar items gave ${show(similar)}, the API ${show(expected)}`);
+  const [stats] = outputOf(execution, 'Stats');
+  check(show(stats.domains.map((d) => d.domain)) === '["movies"]', `Stats of movies gave ${show(stats)}`);
+  const [train] = outputOf(execution, 'Train');
+  const [job] = outputOf(execution, 'Job status');
+  check(typeof train.job_id === 'string' && job.job_id === train.job_id && show(job.domains) === '["movies"]',
+    `Train gave ${show(train)}, Job status ${show(job)}`);
+  await api.get(`/training/jobs/${train.job_id}`);
+}
+
+/// A workflow of one mxn node asking for top_k 0: the run fails with the API's error in the node's error.
+async function invalidTopKScenario(sink, env) {
+  const wf = await probeWorkflow('mxnTopKProbe', [{
+    name: 'Recommend', parameters: { resource: 'recommendation', operation: 'get', domain: 'movies', userId: USER, topK: 0 },
+  }]);
+  const ran = await execute(sink, wf, env, { expectSuccess: false });
+  const error = ran.execution?.data?.resultData?.error;
+  check(error && error.node?.name === 'Recommend', `the probe did not fail in its mxn node: ${describeRun(ran.execution)}`);
+  const got = { name: error.name, message: error.message, httpCode: error.httpCode, field: error.context?.field,
+    description: error.description };
+  const expected = { name: 'NodeApiError', message: 'top_k: must be between 1 and 1000', httpCode: '422', field: 'top_k',
+    description: 'mxn answered 422 invalid_argument to POST /recommendations' };
+  check(isDeepStrictEqual(got, expected), `the node's error is ${show(got)}, expected ${show(expected)}`);
+}
+
+/// What the editor asks a running n8n (`n8n start`) for the node: the credential test (POST
+/// /rest/credentials/test, its "Test" button), where the right key is "Connection successful!" and a wrong
+/// one fails as an authorization failure; and the domain list (POST /rest/dynamic-node-parameters/options),
+/// the server's enabled domains from /health.
+async function editorScenario(api) {
+  const port = await closedPort();
+  const server = await startServer(process.execPath, [opt.n8n, 'start'], {
+    env: n8nEnv({ N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_SECURE_COOKIE: 'false' }),
+    cwd: workDir, logFile: path.join(workDir, 'n8n-start.log'),
+    pattern: /Editor is now accessible via:\s+http:\/\/localhost:(\d+)/, timeoutMs: 120_000,
+  });
+  try {
+    const base = `http://127.0.0.1:${server.port}/rest`;
+    const headers = { 'Content-Type': 'application/json', 'browser-id': 'mxn-e2e' };
+    const setup = await fetch(`${base}/owner/setup`, {
+      method: 'POST', headers,
+      body: JSON.stringify({ email: 'owner@example.com', firstName: 'Mxn', lastName: 'E2e', password: 'E2e-password-1' }),
+    });
+    check(setup.status === 200, `n8n POST /rest/owner/setup answered ${setup.status}: ${show(await setup.text())}`);
+    const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const test = async (apiKey) => {
+      const { id, name, type } = credentialTemplate();
+      const res = await fetch(`${base}/credentials/test`, {
+        method: 'POST', headers: { ...headers, cookie },
+        body: JSON.stringify({ credentials: { id, name, type, data: { baseUrl: api.base, apiKey } } }),
+      });
+      const body = await res.json().catch(() => null);
+      check(res.status === 200 && body?.data, `n8n POST /rest/credentials/test answered ${res.status}: ${show(body)}`);
+      return body.data;
+    };
+    const right = await test(API_KEY);
+    check(isDeepStrictEqual(right, { status: 'OK', message: 'Connection successful!' }),
+      `the credential test with the server's key says ${show(right)}`);
+    const wrong = await test(`${API_KEY}-wrong`);
+    check(isDeepStrictEqual(wrong, { status: 'Error', message: 'Authorization failed - please check your credentials' }),
+      `the credential test with a wrong key says ${show(wrong)}`);
+
+    const { id, name } = credentialTemplate();
+    const res = await fetch(`${base}/dynamic-node-parameters/options`, {
+      method: 'POST', headers: { ...headers, cookie },
+      body: JSON.stringify({
+        nodeTypeAndVersion: { name: NODE_TYPE, version: 1 }, path: 'domain', methodName: 'getDomains',
+        currentNodeParameters: { resource: 'recommendation', operation: 'get' }, credentials: { mxnApi: { id, name } },
+      }),
+    });
+    const options = (await res.json().catch(() => null))?.data;
+    const domains = Object.keys((await api.get('/health')).domains).sort();
+    check(isDeepStrictEqual(options, domains.map((d) => ({ name: d, value: d }))),
+      `the node's domain list is ${show(options)} (status ${res.status}), expected ${show(domains)}`);
+  } finally {
+    await server.stop();
+  }
 }
 
 async function main() {
@@ -387,6 +632,9 @@ async function main() {
   const sink = await startSink(() => api);
   log(`mxn serve on ${api.base} (API key required), webhook sink on ${sink.base}`);
   try {
+    const tarball = await buildNodePackage();
+    await installNodePackage(tarball);
+    log(`built, linted and packed ${path.basename(tarball)} (dist/, package.json, README.md), installed into n8n`);
     const nodesFile = path.join(workDir, 'n8n-nodes.json');
     let r = await n8n(['export:nodes', `--output=${nodesFile}`]);
     check(r.code === 0 && fs.existsSync(nodesFile), () => commandFailure('n8n export:nodes', r));
@@ -405,10 +653,11 @@ async function main() {
       check(r.stdout.split('\n').includes(`${wf.json.id}|${wf.json.name}`),
         `${wf.file}: imported, but n8n list:workflow does not show ${wf.json.id}|${wf.json.name}:\n${r.stdout}`);
     }
-    log('imported all four workflows');
+    await importCredential(api.base, API_KEY);
+    log('imported all four workflows, and the mxnApi credential with n8n import:credentials');
 
     const env = {
-      API_BASE_URL: api.base, USER_ID: USER, MXN_API_KEY: API_KEY,
+      USER_ID: USER,
       MUSIC_SERVICE_WEBHOOK: `${sink.base}/music`, MOVIE_SERVICE_WEBHOOK: `${sink.base}/movies`,
       TASK_SERVICE_WEBHOOK: `${sink.base}/tasks`, NOTIFICATION_SERVICE_WEBHOOK: `${sink.base}/notify`,
     };
@@ -462,13 +711,24 @@ async function main() {
     await scenario('auto-retraining, nothing due → short notification',
       () => nothingToDoScenario(api, sink, workflows.retraining, env));
 
-    const down = `http://127.0.0.1:${await closedPort()}`;
+    const port = await closedPort();
+    const down = `http://127.0.0.1:${port}`;
+    await importCredential(down, API_KEY);
     for (const wf of Object.values(workflows)) {
-      await scenario(`${wf.key}, API down → error notification`,
-        () => errorPathScenario(sink, wf, { ...env, API_BASE_URL: down }, { node: wf.fetchNode, message: /./ }));
+      await scenario(`${wf.key}, API down → error notification`, () => errorPathScenario(sink, wf, env, {
+        node: wf.fetchNode,
+        message: `cannot reach mxn at ${down}: connect ECONNREFUSED 127.0.0.1:${port}: ${wf.call} got no answer`,
+      }));
     }
+    await importCredential(`${sink.base}/broken-api`, API_KEY);
     await scenario('daily-playlist, field renamed in the response → contract error', () => errorPathScenario(
-      sink, workflows.playlist, { ...env, API_BASE_URL: `${sink.base}/broken-api` }, { message: /items/ }));
+      sink, workflows.playlist, env, { node: 'Playlist matches contract?', message: 'the answer has no items list' }));
+    await importCredential(api.base, API_KEY);
+
+    await scenario('every operation of the node', () => operationsScenario(api, sink, env));
+    await scenario('an invalid top_k → the node fails with the API\'s field error', () => invalidTopKScenario(sink, env));
+    await scenario('editor: the credential test passes the right key, fails a wrong one; the domain list',
+      () => editorScenario(api));
 
     if (failures.length) fail(`${failures.length} scenario(s) failed:\n${failures.map((f) => `- ${f}`).join('\n')}`);
     log('all scenarios passed');

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # CTest e2e.n8n_workflows: makes sure the pinned n8n is installed in a cache outside the repository, then
-# runs n8n_workflows_test.mjs, which executes every workflow of n8n/ in that n8n against a real `mxn serve`.
+# runs n8n_workflows_test.mjs, which builds the n8n-nodes-mxn package of n8n/nodes, installs it into that n8n
+# and executes every workflow of n8n/ through it against a real `mxn serve`.
 #
 #   run_n8n_workflows.sh MXN_BINARY
 #
-# The cache is ${MXNTEST_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mxn}/n8n-<version>, installed from
-# tests/e2e/n8n/package-lock.json with `npm ci --ignore-scripts` (isolated-vm's build needs Node 22) and
-# `npm rebuild sqlite3`, in a staging folder renamed into place only once complete, under a lock.
+# The cache is ${MXNTEST_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mxn}: n8n-<version>, installed from
+# tests/e2e/n8n/package-lock.json, and n8n-nodes-mxn-deps, the build tools of n8n/nodes (its lock file).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,47 +34,63 @@ if [[ -z "${npm_config_nodedir:-}" && -f /usr/include/node/node.h ]]; then
   export npm_config_nodedir=/usr
 fi
 
-pkg_dir="$here/n8n"
-version="$(node -p 'require(process.argv[1]).dependencies.n8n' "$pkg_dir/package.json")"
-fingerprint="$(cat "$pkg_dir/package.json" "$pkg_dir/package-lock.json" | sha256sum | cut -c1-64)"
 cache_root="${MXNTEST_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mxn}"
-install_dir="$cache_root/n8n-$version"
-n8n_bin="$install_dir/node_modules/n8n/bin/n8n"
 
-installed() { [[ -x "$n8n_bin" && "$(cat "$install_dir/.mxn-installed" 2>/dev/null)" == "$fingerprint" ]]; }
-
-if ! installed; then
-  mkdir -p "$cache_root"
-  exec 9>"$cache_root/n8n-$version.lock"
-  if ! flock -n 9; then
-    say "another run is installing n8n $version; waiting for it"
-    flock 9
-  fi
-  if ! installed; then  # another run may have installed it while this one waited
-    staging="$(mktemp -d "$cache_root/n8n-$version.staging.XXXXXX")"
-    chmod 755 "$staging"
-    trap 'rm -rf "$staging"' EXIT
-    say "installing n8n $version into $install_dir (first run only: a few minutes, about 1.7 GB)"
-    start=$SECONDS
-    cp "$pkg_dir/package.json" "$pkg_dir/package-lock.json" "$pkg_dir/.npmrc" "$staging/"
-    (cd "$staging" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
-      || die "npm ci of n8n $version failed (is the npm registry reachable?)"
-    (cd "$staging" && npm rebuild sqlite3 --loglevel=error) \
-      || die "npm rebuild sqlite3 failed (it compiles with node-gyp: needs python3, make, g++)"
-    [[ -x "$staging/node_modules/n8n/bin/n8n" ]] || die "the install has no node_modules/n8n/bin/n8n"
-    echo "$fingerprint" > "$staging/.mxn-installed"
-    # Swap in atomically: a half-finished install is never at $install_dir.
-    if [[ -e "$install_dir" ]]; then
-      mv "$install_dir" "$staging.old"
+# install NAME PKG_DIR [COMMAND...]: makes sure $cache_root/NAME holds `npm ci` of PKG_DIR's package.json and
+# package-lock.json (then COMMAND run in it), and prints that folder. Installed in a staging folder renamed
+# into place only once complete, under a lock, and again whenever the two files change.
+install() {
+  local name="$1" pkg_dir="$2"
+  shift 2
+  local dir="$cache_root/$name"
+  local fingerprint
+  fingerprint="$(cat "$pkg_dir/package.json" "$pkg_dir/package-lock.json" | sha256sum | cut -c1-64)"
+  installed() { [[ "$(cat "$dir/.mxn-installed" 2>/dev/null)" == "$fingerprint" ]]; }
+  if ! installed; then
+    mkdir -p "$cache_root"
+    exec 9>"$dir.lock"
+    if ! flock -n 9; then
+      say "another run is installing $name; waiting for it" >&2
+      flock 9
     fi
-    mv "$staging" "$install_dir"
-    rm -rf "$staging.old"
-    trap - EXIT
-    say "installed n8n $version in $((SECONDS - start)) s"
+    if ! installed; then  # another run may have installed it while this one waited
+      local staging
+      staging="$(mktemp -d "$dir.staging.XXXXXX")"
+      chmod 755 "$staging"
+      trap 'rm -rf "$staging"' EXIT
+      say "installing $name into $dir (first run only)" >&2
+      local start=$SECONDS
+      cp "$pkg_dir/package.json" "$pkg_dir/package-lock.json" "$pkg_dir/.npmrc" "$staging/"
+      (cd "$staging" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >&2 \
+        || die "npm ci of $name failed (is the npm registry reachable?)"
+      if [[ $# -gt 0 ]]; then
+        (cd "$staging" && "$@") >&2 || die "$* failed in the install of $name"
+      fi
+      echo "$fingerprint" > "$staging/.mxn-installed"
+      # Swap in atomically: a half-finished install is never at $dir.
+      if [[ -e "$dir" ]]; then
+        mv "$dir" "$staging.old"
+      fi
+      mv "$staging" "$dir"
+      rm -rf "$staging.old"
+      trap - EXIT
+      say "installed $name in $((SECONDS - start)) s" >&2
+    fi
+    exec 9>&-
   fi
-  exec 9>&-
-fi
+  echo "$dir"
+}
+
+# n8n: `npm ci --ignore-scripts` (isolated-vm's build needs Node 22), then sqlite3 compiled with node-gyp.
+version="$(node -p 'require(process.argv[1]).dependencies.n8n' "$here/n8n/package.json")"
+n8n_dir="$(install "n8n-$version" "$here/n8n" npm rebuild sqlite3 --loglevel=error)"
+n8n_bin="$n8n_dir/node_modules/n8n/bin/n8n"
+[[ -x "$n8n_bin" ]] || die "the install of n8n has no node_modules/n8n/bin/n8n"
+# The node package's build and lint tools (tsc, eslint with n8n's community-node rules).
+node_pkg="$root/n8n/nodes"
+node_deps="$(install "n8n-nodes-mxn-deps" "$node_pkg")/node_modules"
 
 exec node "$here/n8n_workflows_test.mjs" \
   --mxn "$mxn" --n8n "$n8n_bin" --n8n-version "$version" \
-  --config "$root/config/config.yaml" --workflows "$root/n8n"
+  --config "$root/config/config.yaml" --workflows "$root/n8n" \
+  --node-package "$node_pkg" --node-deps "$node_deps" --credential "$root/n8n/credentials/mxn-api.json"

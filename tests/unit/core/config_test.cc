@@ -104,7 +104,7 @@ TEST(ConfigTest, EnvironmentOverridesFileAndDefaults) {
                                                    "MXN_DOMAINS_MOVIES_MODELS_COLLAB_ALS_FACTORS=32",
                                                    "MXN_INTERACTIONS_TYPES_LIKE=5",
                                                    "MXN_DOMAINS_MUSIC_ENABLED=false",
-                                                   "MXN_API_KEY=read-by-the-n8n-workflows",
+                                                   "MXN_API_KEY=read-by-the-benchmarks",
                                                    "MXN_BENCH_USERS=10",
                                                    "PATH=/bin",
                                                });
