@@ -68,6 +68,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (line_end != std::string_view::npos) request.body = input.substr(line_end + 1);
   Response response;
   r.runtime->app().waits(request);
+  // A training or evaluation waited for runs the whole pipeline inside this call: under the sanitizers longer
+  // than the fuzzer's time-out per input (CI found "POST /training/train?vomain=notes&wait=true", every
+  // domain), and not what is fuzzed here, the request's validation. Such jobs are queued, not waited for.
+  if (request.route != nullptr && request.route->pattern.starts_with("/training/")) {
+    for (auto& [name, value] : request.query) {
+      if (name == "wait" && (value == "true" || value == "1")) value = "false";
+    }
+  }
   r.runtime->app().dispatch(request, response);
   if (response.stream) {  // a streamed answer (the batch): every line is made, as a client reading it would
     while (auto piece = response.stream()) response.body += *piece;
