@@ -170,11 +170,14 @@ async function buildNodePackage() {
   return tarball;
 }
 
-/// Installs the tarball the way the package's README tells a user to: into the n8n folder's nodes/.
+/// Installs the tarball the way the package's README tells a user to: `npm install --prefix` the n8n
+/// folder's nodes/ (run from elsewhere, as a user would; nodes/ does not exist yet).
 async function installNodePackage(tarball) {
   const nodesDir = path.join(workDir, 'n8n', '.n8n', 'nodes');
-  fs.mkdirSync(nodesDir, { recursive: true });
-  await npm(['install', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', tarball], nodesDir);
+  await npm(['install', '--prefix', nodesDir, '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', tarball],
+    workDir);
+  check(fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-nodes-mxn', 'package.json')),
+    `npm install --prefix ${nodesDir} did not install n8n-nodes-mxn there`);
 }
 
 /// The shipped credential file (n8n/credentials/mxn-api.json): one mxnApi credential.
@@ -465,6 +468,9 @@ async function errorPathScenario(sink, wf, env, { node, message }) {
     `${wf.file}: n8n's output does not name the workflow and the failed node: ${describeRun(ran.execution)}`);
 }
 
+/// The time zone of the test's own workflows: a zone-less timestamp is read in it.
+const PROBE_TIMEZONE = 'Europe/Berlin';
+
 /// A workflow made by the test: a Manual Trigger, then the given mxn nodes one after the other (each
 /// { name, parameters, executeOnce? }), imported into n8n; returns what execute() takes.
 async function probeWorkflow(id, steps) {
@@ -475,7 +481,8 @@ async function probeWorkflow(id, steps) {
     nodes.push({ id: `${id}-${i + 1}`, type: NODE_TYPE, typeVersion: 1, position: [220 * (i + 1), 0], credentials, ...step });
     connections[nodes[i].name] = { main: [[{ node: step.name, type: 'main', index: 0 }]] };
   });
-  const json = { id, name: `mxn: ${id}`, active: false, settings: { executionOrder: 'v1' }, nodes, connections };
+  const settings = { executionOrder: 'v1', timezone: PROBE_TIMEZONE };
+  const json = { id, name: `mxn: ${id}`, active: false, settings, nodes, connections };
   const file = path.join(workDir, `${id}.json`);
   fs.writeFileSync(file, JSON.stringify(json));
   const r = await n8n(['import:workflow', `--input=${file}`]);
@@ -501,7 +508,7 @@ async function operationsScenario(api, sink, env) {
     once('Get item', { resource: 'item', operation: 'get', domain: 'movies', itemId: 'e2e_movie' }),
     once('Log interaction', {
       resource: 'interaction', operation: 'log', domain: 'movies', userId: 'e2e_user', itemId: 'e2e_movie',
-      interactionType: 'like', interactionFields: { timestamp: '2026-01-02T03:04:05.000Z' },
+      interactionType: 'like', interactionFields: { timestamp: 1767323045 }, // epoch seconds: 2026-01-02T03:04:05Z
     }),
     once('Recommend', { resource: 'recommendation', operation: 'get', domain: 'movies', userId: USER, topK: 5 }),
     {
@@ -509,6 +516,7 @@ async function operationsScenario(api, sink, env) {
       parameters: {
         resource: 'interaction', operation: 'logMany', domain: 'movies', userId: 'e2e_user',
         itemId: '={{ $json.item_id }}', interactionType: 'view', batchSize: 2,
+        interactionFields: { timestamp: '2026-01-03T10:00:00' }, // no zone: the workflow's, UTC+1 in January
       },
     },
     once('Similar items', {
@@ -531,7 +539,10 @@ async function operationsScenario(api, sink, env) {
   const batches = outputOf(execution, 'Log many');
   check(show(batches.map((b) => b.items_sent)) === '[2,2,1]', `Log many (batches of 2) gave ${show(batches)}`);
   const history = (await api.get('/users/e2e_user/history?domain=movies&limit=100')).items;
-  const viewed = history.filter((h) => h.interaction_type === 'view').map((h) => h.item_id).sort();
+  const views = history.filter((h) => h.interaction_type === 'view');
+  check(views.every((h) => String(h.timestamp).startsWith('2026-01-03T09:00:00')),
+    `Log many's zone-less timestamp in ${PROBE_TIMEZONE} should be 09:00 UTC: ${show(views.map((h) => h.timestamp))}`);
+  const viewed = views.map((h) => h.item_id).sort();
   check(show(viewed) === show(recommended.map((r) => r.item_id).sort()),
     `e2e_user's views are ${show(viewed)}, expected the recommended ${show(recommended.map((r) => r.item_id))}`);
   const like = history.find((h) => h.interaction_type === 'like');
@@ -562,6 +573,46 @@ async function invalidTopKScenario(sink, env) {
   const expected = { name: 'NodeApiError', message: 'top_k: must be between 1 and 1000', httpCode: '422', field: 'top_k',
     description: 'mxn answered 422 invalid_argument to POST /recommendations' };
   check(isDeepStrictEqual(got, expected), `the node's error is ${show(got)}, expected ${show(expected)}`);
+}
+
+/// With "On Error: Continue (using error output)", a failed item goes to the error output with the API's
+/// error; Log Many's error names the input item (batches of 2, item 3 bad: interactions[3], not [1]).
+async function continueOnFailScenario(sink, env) {
+  const wf = await probeWorkflow('mxnErrorOutput', [
+    {
+      name: 'Recommend', executeOnce: true,
+      parameters: { resource: 'recommendation', operation: 'get', domain: 'movies', userId: USER, topK: 5 },
+    },
+    {
+      name: 'Log many', onError: 'continueErrorOutput',
+      parameters: {
+        resource: 'interaction', operation: 'logMany', domain: 'movies', userId: 'e2e_continue', batchSize: 2,
+        itemId: '={{ $json.item_id }}', interactionType: "={{ $itemIndex === 3 ? '' : 'view' }}",
+      },
+    },
+    {
+      name: 'Bad top_k', executeOnce: true, onError: 'continueErrorOutput',
+      parameters: { resource: 'recommendation', operation: 'get', domain: 'movies', userId: USER, topK: 0 },
+    },
+  ]);
+  const { execution } = await execute(sink, wf, env);
+  const outputs = (node) => execution.data.resultData.runData[node][0].data.main.map((o) => (o || []).map((i) => i.json));
+  const [logged, logFailed] = outputs('Log many');
+  check(show(logged.map((b) => b.items_sent)) === '[2,1]' && logFailed.length === 1,
+    `Log many: the batches [0,1] and [4] should pass and [2,3] fail; got ${show(logged)} and ${show(logFailed)}`);
+  const batchError = logFailed[0].error;
+  check(batchError?.field === 'interactions[3].interaction_type' && batchError.status === 422
+    && batchError.message.startsWith('interactions[3].interaction_type: '),
+  `Log many's error should name input item 3: ${show(logFailed[0])}`);
+  const [passed, failed] = outputs('Bad top_k');
+  const expected = [{
+    error: {
+      message: 'top_k: must be between 1 and 1000', description: 'mxn answered 422 invalid_argument to POST /recommendations',
+      status: 422, code: 'invalid_argument', field: 'top_k',
+    },
+  }];
+  check(passed.length === 0 && isDeepStrictEqual(failed.map((j) => ({ error: j.error })), expected),
+    `Bad top_k's error output is ${show(failed)} (success output ${show(passed)}), expected ${show(expected)}`);
 }
 
 /// What the editor asks a running n8n (`n8n start`) for the node: the credential test (POST
@@ -727,6 +778,8 @@ async function main() {
 
     await scenario('every operation of the node', () => operationsScenario(api, sink, env));
     await scenario('an invalid top_k → the node fails with the API\'s field error', () => invalidTopKScenario(sink, env));
+    await scenario('continue on fail → the API\'s error on the error output, by input item',
+      () => continueOnFailScenario(sink, env));
     await scenario('editor: the credential test passes the right key, fails a wrong one; the domain list',
       () => editorScenario(api));
 

@@ -36,36 +36,39 @@ fi
 
 cache_root="${MXNTEST_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mxn}"
 
-# install NAME PKG_DIR [COMMAND...]: makes sure $cache_root/NAME holds `npm ci` of PKG_DIR's package.json and
-# package-lock.json (then COMMAND run in it), and prints that folder. Installed in a staging folder renamed
-# into place only once complete, under a lock, and again whenever the two files change.
+# install NAME PKG_DIR REQUIRED [COMMAND...]: makes sure $cache_root/NAME holds `npm ci` of PKG_DIR's
+# package.json and package-lock.json (then COMMAND run in it) with the file REQUIRED in it, and sets
+# $installed_dir to that folder (not printed: in a $(...) `set -e` would be off). Installed in a staging
+# folder renamed into place only once complete, under a lock, and again whenever the two files change.
 install() {
-  local name="$1" pkg_dir="$2"
-  shift 2
+  local name="$1" pkg_dir="$2" required="$3"
+  shift 3
   local dir="$cache_root/$name"
   local fingerprint
   fingerprint="$(cat "$pkg_dir/package.json" "$pkg_dir/package-lock.json" | sha256sum | cut -c1-64)"
-  installed() { [[ "$(cat "$dir/.mxn-installed" 2>/dev/null)" == "$fingerprint" ]]; }
+  installed() { [[ -e "$dir/$required" && "$(cat "$dir/.mxn-installed" 2>/dev/null)" == "$fingerprint" ]]; }
   if ! installed; then
     mkdir -p "$cache_root"
     exec 9>"$dir.lock"
     if ! flock -n 9; then
-      say "another run is installing $name; waiting for it" >&2
+      say "another run is installing $name; waiting for it"
       flock 9
     fi
     if ! installed; then  # another run may have installed it while this one waited
+      rm -rf "$dir".staging.*  # what an interrupted install left (under the lock: none is in use)
       local staging
       staging="$(mktemp -d "$dir.staging.XXXXXX")"
       chmod 755 "$staging"
       trap 'rm -rf "$staging"' EXIT
-      say "installing $name into $dir (first run only)" >&2
+      say "installing $name into $dir (first run only)"
       local start=$SECONDS
       cp "$pkg_dir/package.json" "$pkg_dir/package-lock.json" "$pkg_dir/.npmrc" "$staging/"
-      (cd "$staging" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >&2 \
+      (cd "$staging" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
         || die "npm ci of $name failed (is the npm registry reachable?)"
       if [[ $# -gt 0 ]]; then
-        (cd "$staging" && "$@") >&2 || die "$* failed in the install of $name"
+        (cd "$staging" && "$@") || die "$* failed in the install of $name"
       fi
+      [[ -e "$staging/$required" ]] || die "the install of $name has no $required"
       echo "$fingerprint" > "$staging/.mxn-installed"
       # Swap in atomically: a half-finished install is never at $dir.
       if [[ -e "$dir" ]]; then
@@ -74,21 +77,21 @@ install() {
       mv "$staging" "$dir"
       rm -rf "$staging.old"
       trap - EXIT
-      say "installed $name in $((SECONDS - start)) s" >&2
+      say "installed $name in $((SECONDS - start)) s"
     fi
     exec 9>&-
   fi
-  echo "$dir"
+  installed_dir="$dir"
 }
 
 # n8n: `npm ci --ignore-scripts` (isolated-vm's build needs Node 22), then sqlite3 compiled with node-gyp.
 version="$(node -p 'require(process.argv[1]).dependencies.n8n' "$here/n8n/package.json")"
-n8n_dir="$(install "n8n-$version" "$here/n8n" npm rebuild sqlite3 --loglevel=error)"
-n8n_bin="$n8n_dir/node_modules/n8n/bin/n8n"
-[[ -x "$n8n_bin" ]] || die "the install of n8n has no node_modules/n8n/bin/n8n"
-# The node package's build and lint tools (tsc, eslint with n8n's community-node rules).
+install "n8n-$version" "$here/n8n" node_modules/n8n/bin/n8n npm rebuild sqlite3 --loglevel=error
+n8n_bin="$installed_dir/node_modules/n8n/bin/n8n"
+# The node package's build and lint tools (tsc, eslint with n8n's community-node rules, prettier).
 node_pkg="$root/n8n/nodes"
-node_deps="$(install "n8n-nodes-mxn-deps" "$node_pkg")/node_modules"
+install "n8n-nodes-mxn-deps" "$node_pkg" node_modules/.bin/tsc
+node_deps="$installed_dir/node_modules"
 
 exec node "$here/n8n_workflows_test.mjs" \
   --mxn "$mxn" --n8n "$n8n_bin" --n8n-version "$version" \
