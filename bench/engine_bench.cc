@@ -41,9 +41,12 @@ int env_int(const char* name, int fallback) {
   return v ? std::atoi(v) : fallback;
 }
 
-/// `call(request)` for random users, top 10, of `models`, with the list's length and p50/p99 as counters.
+/// `call(request)` for random users, top 10, of `models` (and `catalog`'s rules; with `distinct`, a
+/// different year bound in each request, so that no two ask the same), with the list's length and p50/p99
+/// as counters.
 template <typename Call>
-void measure(benchmark::State& state, std::vector<std::string> models, const Call& call) {
+void measure(benchmark::State& state, std::vector<std::string> models, const Call& call,
+             mxn::engine::CatalogFilter catalog = {}, bool distinct = false) {
   const int users = env_int("MXN_BENCH_USERS", 10000);
   const char* domain = std::getenv("MXN_BENCH_DOMAIN");
   std::mt19937 rng(42);
@@ -52,10 +55,14 @@ void measure(benchmark::State& state, std::vector<std::string> models, const Cal
   request.domain = domain ? domain : "movies";
   request.top_k = 10;
   request.model_types = std::move(models);
+  request.filters.catalog = std::move(catalog);
   std::size_t items = 0;
   std::vector<double> micros;
   for (auto _ : state) {
     request.user_id = "user" + std::to_string(pick(rng));
+    if (distinct) {  // 1979.xxxxx: each a new filter that passes the same movies as year >= 1980
+      request.filters.catalog.metadata[0].gte = 1979.0 + static_cast<double>(micros.size() % 100000) * 1e-5;
+    }
     const auto start = std::chrono::steady_clock::now();
     items += call(request).items.size();
     micros.push_back(
@@ -76,6 +83,18 @@ void BM_Recommend(benchmark::State& state, std::vector<std::string> models) {
           [&](const mxn::engine::RecommendRequest& r) { return engine.recommend(r); });
 }
 
+/// The filter of bench/api_bench.sh's filtered run (about a third of the seeded movies pass); `distinct`:
+/// its year bound differs in every request, passing the same movies (the engine keeps a filter's matching
+/// items: this is the cost of a filter it has not seen).
+void BM_RecommendFiltered(benchmark::State& state, std::vector<std::string> models, bool distinct) {
+  auto& engine = services().engine;
+  mxn::engine::CatalogFilter catalog{.tags_any = {"Drama", "Comedy", "Thriller"},
+                                     .metadata = {{.key = "year", .gte = 1980}}};
+  measure(
+      state, std::move(models), [&](const mxn::engine::RecommendRequest& r) { return engine.recommend(r); },
+      std::move(catalog), distinct);
+}
+
 void BM_RecommendAndLog(benchmark::State& state, std::vector<std::string> models) {
   auto& s = services();
   measure(state, std::move(models),
@@ -88,6 +107,15 @@ BENCHMARK_CAPTURE(BM_Recommend, ease, {"ease"})->Unit(benchmark::kMicrosecond)->
 BENCHMARK_CAPTURE(BM_Recommend, rp3beta, {"rp3beta"})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_Recommend, embedding, {"embedding"})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_Recommend, served_blend, {})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
+BENCHMARK_CAPTURE(BM_RecommendFiltered, knn_collab_embedding, {"knn", "collab", "embedding"}, false)
+    ->Unit(benchmark::kMicrosecond)
+    ->MeasureProcessCPUTime();
+BENCHMARK_CAPTURE(BM_RecommendFiltered, knn_collab_embedding_new_filter, {"knn", "collab", "embedding"}, true)
+    ->Unit(benchmark::kMicrosecond)
+    ->MeasureProcessCPUTime();
+BENCHMARK_CAPTURE(BM_Recommend, knn_collab_embedding, {"knn", "collab", "embedding"})
+    ->Unit(benchmark::kMicrosecond)
+    ->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_RecommendAndLog, knn, {"knn"})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_RecommendAndLog, served_blend, {})
     ->Unit(benchmark::kMicrosecond)

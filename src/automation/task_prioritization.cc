@@ -123,9 +123,9 @@ TaskPlan prioritize_tasks(const engine::RecommendationEngine& engine,
   const engine::LiveIndex& live = engine.live(domain);
   std::set<std::string> mine;
   for (const auto& e : live.row(request.user_id)) mine.insert(live.item_name(e.item));
-  for (const auto& entry : engine.catalog().all(domain)) {
-    if (string_field(entry->metadata, "assignee") == request.user_id) mine.insert(entry->item_id);
-  }
+  engine.catalog().for_each(domain, [&](const engine::CatalogEntry& entry) {
+    if (string_field(entry.metadata, "assignee") == request.user_id) mine.insert(entry.item_id);
+  });
 
   std::vector<PrioritizedTask> open;
   const engine::Filters& rules = request.filters;

@@ -25,17 +25,20 @@ void CatalogCache::load(const warehouse::Warehouse& warehouse, const std::string
   for (const auto& item : warehouse.list_items(domain)) entries[item.item_id] = entry_of(item);
   std::unique_lock lock(mutex_);
   domains_[domain] = std::move(entries);
+  ++version_;
 }
 
 void CatalogCache::upsert(const warehouse::CatalogItem& item) {
   auto e = entry_of(item);
   std::unique_lock lock(mutex_);
   domains_[item.domain][item.item_id] = std::move(e);
+  ++version_;
 }
 
 void CatalogCache::erase(const std::string& domain, const std::string& item_id) {
   std::unique_lock lock(mutex_);
   if (auto d = domains_.find(domain); d != domains_.end()) d->second.erase(item_id);
+  ++version_;
 }
 
 std::shared_ptr<const CatalogEntry> CatalogCache::get(const std::string& domain, const std::string& item_id) const {
@@ -46,14 +49,9 @@ std::shared_ptr<const CatalogEntry> CatalogCache::get(const std::string& domain,
   return it == d->second.end() ? nullptr : it->second;
 }
 
-std::vector<std::shared_ptr<const CatalogEntry>> CatalogCache::all(const std::string& domain) const {
+std::uint64_t CatalogCache::version() const {
   std::shared_lock lock(mutex_);
-  std::vector<std::shared_ptr<const CatalogEntry>> out;
-  auto d = domains_.find(domain);
-  if (d == domains_.end()) return out;
-  out.reserve(d->second.size());
-  for (const auto& [id, e] : d->second) out.push_back(e);
-  return out;
+  return version_;
 }
 
 }  // namespace mxn::engine

@@ -43,7 +43,20 @@ bool holds(const MetadataCondition& c, const nlohmann::json& metadata) {
          (!c.lte || *x <= *c.lte);
 }
 
+nlohmann::json bound(const std::optional<double>& b) {
+  return b ? nlohmann::json(*b) : nlohmann::json(nullptr);
+}
+
 }  // namespace
+
+std::string CatalogFilter::key() const {
+  nlohmann::json conditions = nlohmann::json::array();
+  for (const auto& c : metadata) {
+    conditions.push_back({c.key, c.equals ? *c.equals : nlohmann::json(nullptr), bound(c.gt), bound(c.gte),
+                          bound(c.lt), bound(c.lte), c.dates});
+  }
+  return nlohmann::json::array({tags_any, tags_all, conditions}).dump();
+}
 
 bool CatalogFilter::matches(const CatalogEntry& item) const {
   if (!tags_any.empty() &&

@@ -29,6 +29,8 @@ struct CatalogFilter {
 
   bool empty() const { return tags_any.empty() && tags_all.empty() && metadata.empty(); }
   bool matches(const CatalogEntry& item) const;
+  /// The same text for the same rules (what the engine keeps a filter's matching items under).
+  std::string key() const;
 };
 
 }  // namespace mxn::engine

@@ -54,7 +54,7 @@ void RecommendationEngine::start() {
     const std::string& name = slot.first;
     DomainState* s = slot.second.get();  // not a structured binding: the lambda below captures it
     catalog_.load(warehouse_, name);
-    for (const auto& entry : catalog_.all(name)) s->live.item_index(entry->item_id);
+    catalog_.for_each(name, [s](const CatalogEntry& entry) { s->live.item_index(entry.item_id); });
     std::vector<warehouse::InteractionRecord> batch;
     warehouse_.scan_interactions(name, [&](const warehouse::InteractionChunk& chunk) {
       batch.resize(chunk.size());
@@ -190,6 +190,32 @@ void RecommendationEngine::forget_interaction(const warehouse::InteractionRecord
   }
 }
 
+std::shared_ptr<const std::vector<ItemIndex>> RecommendationEngine::matching_items(
+    DomainState& s, const std::string& domain, const CatalogFilter& filter) const {
+  const std::string key = filter.key();
+  const std::uint64_t current = catalog_.version();
+  {
+    std::lock_guard lock(s.filtered.mutex);
+    if (auto it = s.filtered.lists.find(key); it != s.filtered.lists.end() && it->second.version == current) {
+      return it->second.items;
+    }
+  }
+  std::vector<std::string> ids;  // looked up after the scan: the live index takes its own lock
+  const std::uint64_t version = catalog_.for_each(domain, [&](const CatalogEntry& entry) {
+    if (filter.matches(entry)) ids.push_back(entry.item_id);
+  });
+  auto items = std::make_shared<std::vector<ItemIndex>>();
+  items->reserve(ids.size());
+  for (const auto& id : ids) {
+    if (auto i = s.live.find_item(id)) items->push_back(*i);
+  }
+  std::sort(items->begin(), items->end());
+  std::lock_guard lock(s.filtered.mutex);
+  if (s.filtered.lists.size() >= FilteredLists::kMaxFilters) s.filtered.lists.clear();
+  s.filtered.lists[key] = {.version = version, .items = items};
+  return items;
+}
+
 Recommendations RecommendationEngine::recommend(const RecommendRequest& request) const {
   const config::DomainConfig& domain_config = config_.domain(request.domain);
   if (request.user_id.empty()) throw Error(Code::kInvalidArgument, "must not be empty", "user_id");
@@ -231,20 +257,15 @@ Recommendations RecommendationEngine::recommend(const RecommendRequest& request)
     }
   }
   if (!request.filters.catalog.empty()) {  // the models take their top k among the matching items
-    std::vector<ItemIndex> matching;
-    for (const auto& entry : catalog_.all(request.domain)) {
-      if (!request.filters.catalog.matches(*entry)) continue;
-      if (auto i = s.live.find_item(entry->item_id)) matching.push_back(*i);
-    }
-    std::sort(matching.begin(), matching.end());
+    const auto matching = matching_items(s, request.domain, request.filters.catalog);
     if (ask.allowed) {
       std::sort(ask.allowed->begin(), ask.allowed->end());
       std::vector<ItemIndex> both;
-      std::set_intersection(ask.allowed->begin(), ask.allowed->end(), matching.begin(), matching.end(),
+      std::set_intersection(ask.allowed->begin(), ask.allowed->end(), matching->begin(), matching->end(),
                             std::back_inserter(both));
       ask.allowed = std::move(both);
     } else {
-      ask.allowed = std::move(matching);
+      ask.allowed = *matching;
     }
   }
   Ranking ranking = rank(*set, s.live, ask, set->settings.config);

@@ -18,6 +18,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/config.h"
@@ -123,6 +124,17 @@ class RecommendationEngine {
     std::set<std::string, std::less<>> ids;
     std::vector<ItemIndex> live;
   };
+  /// The matching items of the filters a domain was asked for lately (CatalogFilter::key() -> list), each
+  /// valid while the catalog is at its version. Bounded: past kMaxFilters distinct filters it starts over.
+  struct FilteredLists {
+    static constexpr std::size_t kMaxFilters = 64;
+    struct List {
+      std::uint64_t version = 0;
+      std::shared_ptr<const std::vector<ItemIndex>> items;
+    };
+    std::mutex mutex;
+    std::unordered_map<std::string, List> lists;
+  };
   struct DomainState {
     explicit DomainState(RatingScale ratings) : live(ratings) {}
     LiveIndex live;
@@ -130,7 +142,13 @@ class RecommendationEngine {
     std::atomic<std::shared_ptr<const Withdrawn>> withdrawn{std::make_shared<const Withdrawn>()};
     std::mutex withdrawn_writer;  // one change of `withdrawn` at a time (readers only load it)
     std::mutex publishing;        // one publish() at a time
+    FilteredLists filtered;
   };
+  /// The live indices of the domain's catalog items that pass `filter`, sorted: made by a scan of the
+  /// catalog, and kept per filter until the catalog changes (a filter is often repeated: a newsletter's
+  /// batch, an automation list).
+  std::shared_ptr<const std::vector<ItemIndex>> matching_items(DomainState& s, const std::string& domain,
+                                                               const CatalogFilter& filter) const;
   /// Copies the domain's withdrawn set, lets `change` edit the copy, publishes it.
   void change_withdrawn(DomainState& s, const std::function<void(Withdrawn&)>& change) const;
   /// Items of `ids` that are withdrawn come back.

@@ -108,6 +108,21 @@ TEST_F(FilterTest, IncludeAndExcludeIds) {
   expect_filtered({{"exclude_ids", {top}}}, [&](const auto& i) { return i.item_id != top; });
 }
 
+// The engine keeps a filter's matching items between requests: a change of the catalog must show at once.
+TEST_F(FilterTest, ARepeatedFilterFollowsCatalogChanges) {
+  const json ask = {
+      {"user_id", "user3"}, {"domain", "movies"}, {"top_k", 5}, {"filter", {{"tags_any", {"memo-tag"}}}}};
+  EXPECT_TRUE(post("/recommendations", ask, 200)["items"].empty()) << "no item has the tag yet";
+  const std::string top = post("/recommendations", {{"user_id", "user3"}, {"domain", "movies"}, {"top_k", 1}},
+                               200)["items"][0]["item_id"];
+  patch("/items/movies/" + top, {{"tags", {"memo-tag"}}}, 200);
+  json list = post("/recommendations", ask, 200)["items"];
+  ASSERT_EQ(list.size(), 1u) << "the item tagged since is served";
+  EXPECT_EQ(list[0]["item_id"], top);
+  patch("/items/movies/" + top, {{"tags", json::array()}}, 200);
+  EXPECT_TRUE(post("/recommendations", ask, 200)["items"].empty()) << "and not once the tag is gone";
+}
+
 TEST_F(FilterTest, BadFiltersNameTheirField) {
   auto field = [&](const json& filter) {
     return post("/recommendations", {{"user_id", "user3"}, {"domain", "movies"}, {"filter", filter}},
