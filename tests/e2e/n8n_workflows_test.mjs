@@ -492,9 +492,14 @@ async function probeWorkflow(id, steps) {
 
 /// The items a node of a finished run output.
 function outputOf(execution, node) {
+  return outputsOf(execution, node)[0];
+}
+
+/// The items of each output of a node of a finished run (the second: the error output, when it has one).
+function outputsOf(execution, node) {
   const runs = execution.data.resultData.runData[node];
   check(runs && runs.length === 1, `node '${node}' did not run once: ${show(runs)}`);
-  return runs[0].data.main[0].map((item) => item.json);
+  return runs[0].data.main.map((output) => (output || []).map((item) => item.json));
 }
 
 /// Every operation of the node once, in one workflow, checked against the API.
@@ -596,15 +601,14 @@ async function continueOnFailScenario(sink, env) {
     },
   ]);
   const { execution } = await execute(sink, wf, env);
-  const outputs = (node) => execution.data.resultData.runData[node][0].data.main.map((o) => (o || []).map((i) => i.json));
-  const [logged, logFailed] = outputs('Log many');
+  const [logged, logFailed] = outputsOf(execution, 'Log many');
   check(show(logged.map((b) => b.items_sent)) === '[2,1]' && logFailed.length === 1,
     `Log many: the batches [0,1] and [4] should pass and [2,3] fail; got ${show(logged)} and ${show(logFailed)}`);
   const batchError = logFailed[0].error;
   check(batchError?.field === 'interactions[3].interaction_type' && batchError.status === 422
     && batchError.message.startsWith('interactions[3].interaction_type: '),
   `Log many's error should name input item 3: ${show(logFailed[0])}`);
-  const [passed, failed] = outputs('Bad top_k');
+  const [passed, failed] = outputsOf(execution, 'Bad top_k');
   const expected = [{
     error: {
       message: 'top_k: must be between 1 and 1000', description: 'mxn answered 422 invalid_argument to POST /recommendations',

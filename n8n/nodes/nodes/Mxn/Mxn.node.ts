@@ -6,8 +6,8 @@ import type {
 	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
+	NodeApiError,
 } from 'n8n-workflow';
-import type { NodeApiError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import { NodeOperationError } from 'n8n-workflow';
 
