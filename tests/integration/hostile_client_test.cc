@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -136,6 +137,8 @@ TEST_F(HostileClientTest, IdleAndSlowlorisConnectionsBlockNobody) {
     ASSERT_TRUE(slow.back()->send("POST /interactions HTTP/1.1\r\nHost: x\r\nContent-Len"));
   }
   testing::HttpClient fresh(port(), std::chrono::seconds(5));
+  // The fastest of three rounds: a blocked server is slow in every round, a busy machine in one.
+  auto fastest = std::chrono::steady_clock::duration::max();
   for (int round = 0; round < 3; ++round) {
     for (auto& s : slow) s->send("g");  // one byte at a time, as slowloris does
     auto start = std::chrono::steady_clock::now();
@@ -145,9 +148,10 @@ TEST_F(HostileClientTest, IdleAndSlowlorisConnectionsBlockNobody) {
     ASSERT_TRUE(health && recs);
     EXPECT_EQ(health->status, 200);
     EXPECT_EQ(recs->status, 200);
-    if (!testing::kSanitized) {
-      EXPECT_LT(took, std::chrono::milliseconds(200)) << "two requests, each within 100 ms";
-    }
+    fastest = std::min(fastest, took);
+  }
+  if (!testing::kSanitized) {
+    EXPECT_LT(fastest, std::chrono::milliseconds(200)) << "two requests, each within 100 ms";
   }
 }
 
@@ -192,7 +196,7 @@ TEST_F(HostileClientTest, APostWithoutBodyOrLengthIsAnsweredAtOnce) {
   ASSERT_TRUE(s.send("POST /training/train?domain=music HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
   const std::string response = s.read_all();
   EXPECT_THAT(response, HasSubstr("202 Accepted"));
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(testing::kSanitized ? 4 : 2));
 }
 
 // 7: served lists were dropped under load without a trace.

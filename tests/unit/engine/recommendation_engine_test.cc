@@ -250,8 +250,12 @@ TEST_F(RecommendationEngineTest, PublishingSwapsModelsWhileServing) {
       }
     }
   });
+  // Requests are served before the training, and again after the swap (spin: never a fixed sleep).
+  while (served == 0 && failed == 0) std::this_thread::yield();
   pipeline.run("movies", {"knn"});
   engine.publish("movies");
+  const int at_publish = served;
+  while (served == at_publish && failed == 0) std::this_thread::yield();
   stop = true;
   reader.join();
   EXPECT_EQ(failed, 0);

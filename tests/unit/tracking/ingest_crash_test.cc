@@ -20,6 +20,11 @@ TEST(IngestCrashTest, SigkillLosesNoAcknowledgedInteraction) {
   std::vector<std::string> acknowledged;
   {
     testing::ChildProcess child(MXN_INGEST_CHILD, {config.path});
+    // The child's start (a new DuckDB file, its migrations) may be slow on a loaded machine or under ASan:
+    // the 1.5 s of ingestion before the kill count from its first acknowledgement.
+    auto first = child.read_line(std::chrono::seconds(60));
+    ASSERT_TRUE(first) << "the child acknowledged nothing in 60 s";
+    acknowledged.push_back(*first);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
     while (acknowledged.size() < 4000 && std::chrono::steady_clock::now() < deadline) {
       auto line = child.read_line(std::chrono::milliseconds(1000));
