@@ -43,10 +43,11 @@ bench: setup
 	@cmake --build $(BUILD)-bench -j $(JOBS)
 	@scripts/bench $(BUILD)-bench
 
-# One clang build for both: AddressSanitizer + UndefinedBehaviorSanitizer, and libFuzzer coverage.
+# One clang build for both: AddressSanitizer + UndefinedBehaviorSanitizer, and libFuzzer coverage. It compiles
+# the benchmarks too (`make bench` runs them), so that CI catches one an interface change broke.
 sanitized: setup
 	@cmake -S . -B $(BUILD)-asan -DCMAKE_CXX_COMPILER=clang++-14 -DMXN_SANITIZE=address,undefined -DMXN_FUZZ=ON \
-	  -DCMAKE_BUILD_TYPE=Debug $(CMAKE_ARGS) >/dev/null
+	  -DMXN_BENCH=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(BUILD)-asan -j $(JOBS)
 
 asan: sanitized

@@ -152,12 +152,12 @@ void BM_AppendBatch10k(benchmark::State& state) {
     for (int i = 0; i < 10'000; ++i) {
       auto in = random_interaction(rng, "music");
       mxn::warehouse::InteractionRecord r;
+      r.weight = fixture.tracker.validator().weight(in);
       r.user_id = std::move(in.user_id);
       r.domain = std::move(in.domain);
       r.item_id = std::move(in.item_id);
       r.type = std::move(in.type);
       r.rating = in.rating;
-      r.weight = fixture.tracker.validator().weight(r.type, r.rating);
       r.timestamp_us = now;
       batch.push_back(std::move(r));
     }
@@ -250,12 +250,12 @@ void BM_BulkAppend10M(benchmark::State& state) {
   for (std::size_t i = 0; i < rows; ++i) {
     auto in = random_interaction(rng, "movies");
     auto& r = records[i];
+    r.weight = weights.weight(in);
     r.user_id = std::move(in.user_id);
     r.domain = std::move(in.domain);
     r.item_id = std::move(in.item_id);
     r.type = std::move(in.type);
     r.rating = in.rating;
-    r.weight = weights.weight(r.type, r.rating);
     r.timestamp_us = start + static_cast<std::int64_t>(i) * 3'000'000;
   }
   for (auto _ : state) {
@@ -302,7 +302,7 @@ void BM_ImportCsv5M(benchmark::State& state) {
   mxn::warehouse::CsvImportOptions options;
   mxn::config::InteractionsConfig interactions;
   options.type_weights = interactions.types;
-  options.domains = {"movies", "music"};
+  for (const auto& [name, domain] : bench_domains()) options.domains[name] = domain.ratings;
   for (auto _ : state) {
     state.PauseTiming();
     auto dir = std::make_unique<ScratchDir>();
