@@ -41,12 +41,14 @@ int env_int(const char* name, int fallback) {
   return v ? std::atoi(v) : fallback;
 }
 
-/// `call(request)` for random users, top 10, of `models` (and `catalog`'s rules; with `distinct`, a
-/// different year bound in each request, so that no two ask the same), with the list's length and p50/p99
-/// as counters.
+/// What changes between two filtered requests (see BM_RecommendFiltered).
+enum class Between { kNothing, kFilter, kCatalog, kOtherCatalog };
+
+/// `call(request)` for random users, top 10, of `models` (and `catalog`'s rules, with `between` done before
+/// each request), with the list's length and p50/p99 as counters.
 template <typename Call>
 void measure(benchmark::State& state, std::vector<std::string> models, const Call& call,
-             mxn::engine::CatalogFilter catalog = {}, bool distinct = false) {
+             mxn::engine::CatalogFilter catalog = {}, Between between = Between::kNothing) {
   const int users = env_int("MXN_BENCH_USERS", 10000);
   const char* domain = std::getenv("MXN_BENCH_DOMAIN");
   std::mt19937 rng(42);
@@ -60,8 +62,17 @@ void measure(benchmark::State& state, std::vector<std::string> models, const Cal
   std::vector<double> micros;
   for (auto _ : state) {
     request.user_id = "user" + std::to_string(pick(rng));
-    if (distinct) {  // 1979.xxxxx: each a new filter that passes the same movies as year >= 1980
-      request.filters.catalog.metadata[0].gte = 1979.0 + static_cast<double>(micros.size() % 100000) * 1e-5;
+    const auto n = micros.size();
+    if (between ==
+        Between::kFilter) {  // 1979.xxxxx: each a new filter that passes the same movies as >= 1980
+      request.filters.catalog.metadata[0].gte = 1979.0 + static_cast<double>(n % 100000) * 1e-5;
+    } else if (between == Between::kCatalog || between == Between::kOtherCatalog) {  // as PUT /items does
+      const bool here = between == Between::kCatalog;
+      services().engine.observe_item({.domain = here ? request.domain : "tasks",
+                                      .item_id = (here ? "movie_" : "task_") + std::to_string(n % 1000 + 1),
+                                      .title = "Changed",
+                                      .tags = {n % 2 ? "Drama" : "Horror"},
+                                      .metadata = R"({"year": 1990})"});
     }
     const auto start = std::chrono::steady_clock::now();
     items += call(request).items.size();
@@ -83,16 +94,17 @@ void BM_Recommend(benchmark::State& state, std::vector<std::string> models) {
           [&](const mxn::engine::RecommendRequest& r) { return engine.recommend(r); });
 }
 
-/// The filter of bench/api_bench.sh's filtered run (about a third of the seeded movies pass); `distinct`:
-/// its year bound differs in every request, passing the same movies (the engine keeps a filter's matching
-/// items: this is the cost of a filter it has not seen).
-void BM_RecommendFiltered(benchmark::State& state, std::vector<std::string> models, bool distinct) {
+/// The filter of bench/api_bench.sh's filtered run (about a third of the seeded movies pass), repeated; the
+/// engine keeps a filter's matching items. `between` each request: nothing; a new year bound (passing the
+/// same movies: the cost of a filter not seen before); one movie's tags changed (as a PUT /items would: the
+/// kept items are brought up to date); one task changed (another domain's catalog).
+void BM_RecommendFiltered(benchmark::State& state, std::vector<std::string> models, Between between) {
   auto& engine = services().engine;
   mxn::engine::CatalogFilter catalog{.tags_any = {"Drama", "Comedy", "Thriller"},
                                      .metadata = {{.key = "year", .gte = 1980}}};
   measure(
       state, std::move(models), [&](const mxn::engine::RecommendRequest& r) { return engine.recommend(r); },
-      std::move(catalog), distinct);
+      std::move(catalog), between);
 }
 
 void BM_RecommendAndLog(benchmark::State& state, std::vector<std::string> models) {
@@ -107,10 +119,12 @@ BENCHMARK_CAPTURE(BM_Recommend, ease, {"ease"})->Unit(benchmark::kMicrosecond)->
 BENCHMARK_CAPTURE(BM_Recommend, rp3beta, {"rp3beta"})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_Recommend, embedding, {"embedding"})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_Recommend, served_blend, {})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
-BENCHMARK_CAPTURE(BM_RecommendFiltered, knn_collab_embedding, {"knn", "collab", "embedding"}, false)
+BENCHMARK_CAPTURE(BM_RecommendFiltered, knn_collab_embedding, {"knn", "collab", "embedding"},
+                  Between::kNothing)
     ->Unit(benchmark::kMicrosecond)
     ->MeasureProcessCPUTime();
-BENCHMARK_CAPTURE(BM_RecommendFiltered, knn_collab_embedding_new_filter, {"knn", "collab", "embedding"}, true)
+BENCHMARK_CAPTURE(BM_RecommendFiltered, knn_collab_embedding_new_filter, {"knn", "collab", "embedding"},
+                  Between::kFilter)
     ->Unit(benchmark::kMicrosecond)
     ->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_Recommend, knn_collab_embedding, {"knn", "collab", "embedding"})
@@ -118,6 +132,16 @@ BENCHMARK_CAPTURE(BM_Recommend, knn_collab_embedding, {"knn", "collab", "embeddi
     ->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_RecommendAndLog, knn, {"knn"})->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_RecommendAndLog, served_blend, {})
+    ->Unit(benchmark::kMicrosecond)
+    ->MeasureProcessCPUTime();
+// Last: these change the catalog (a thousand movies end up retagged and the filter's matching items with
+// them).
+BENCHMARK_CAPTURE(BM_RecommendFiltered, knn_collab_embedding_task_changed, {"knn", "collab", "embedding"},
+                  Between::kOtherCatalog)
+    ->Unit(benchmark::kMicrosecond)
+    ->MeasureProcessCPUTime();
+BENCHMARK_CAPTURE(BM_RecommendFiltered, knn_collab_embedding_item_changed, {"knn", "collab", "embedding"},
+                  Between::kCatalog)
     ->Unit(benchmark::kMicrosecond)
     ->MeasureProcessCPUTime();
 

@@ -193,27 +193,55 @@ void RecommendationEngine::forget_interaction(const warehouse::InteractionRecord
 std::shared_ptr<const std::vector<ItemIndex>> RecommendationEngine::matching_items(
     DomainState& s, const std::string& domain, const CatalogFilter& filter) const {
   const std::string key = filter.key();
-  const std::uint64_t current = catalog_.version();
+  const std::uint64_t current = catalog_.version(domain);
+  FilteredLists::List kept;
   {
     std::lock_guard lock(s.filtered.mutex);
-    if (auto it = s.filtered.lists.find(key); it != s.filtered.lists.end() && it->second.version == current) {
-      return it->second.items;
+    if (auto it = s.filtered.lists.find(key); it != s.filtered.lists.end()) kept = it->second;
+  }
+  if (kept.items && kept.version == current) return kept.items;
+  FilteredLists::List made;
+  // Out of date: the changed items are matched again, when the catalog still knows which they are.
+  if (const auto changes = kept.items ? catalog_.changes_since(domain, kept.version) : std::nullopt) {
+    std::vector<ItemIndex> changed, passing;  // every changed item; those that pass now
+    for (const auto& [id, entry] : changes->items) {
+      const auto i = s.live.find_item(id);
+      if (!i) continue;
+      changed.push_back(*i);
+      if (entry && filter.matches(*entry)) passing.push_back(*i);
     }
+    std::sort(changed.begin(), changed.end());
+    std::sort(passing.begin(), passing.end());
+    std::vector<ItemIndex> unchanged;  // one pass each, however many changed
+    std::set_difference(kept.items->begin(), kept.items->end(), changed.begin(), changed.end(),
+                        std::back_inserter(unchanged));
+    auto items = std::make_shared<std::vector<ItemIndex>>();
+    items->reserve(unchanged.size() + passing.size());
+    std::merge(unchanged.begin(), unchanged.end(), passing.begin(), passing.end(),
+               std::back_inserter(*items));
+    made = {.version = changes->version, .items = std::move(items)};
+  } else {
+    std::vector<std::string> ids;  // looked up after the scan: the live index takes its own lock
+    const std::uint64_t version = catalog_.for_each(domain, [&](const CatalogEntry& entry) {
+      if (filter.matches(entry)) ids.push_back(entry.item_id);
+    });
+    auto items = std::make_shared<std::vector<ItemIndex>>();
+    items->reserve(ids.size());
+    for (const auto& id : ids) {
+      if (auto i = s.live.find_item(id)) items->push_back(*i);
+    }
+    std::sort(items->begin(), items->end());
+    made = {.version = version, .items = std::move(items)};
   }
-  std::vector<std::string> ids;  // looked up after the scan: the live index takes its own lock
-  const std::uint64_t version = catalog_.for_each(domain, [&](const CatalogEntry& entry) {
-    if (filter.matches(entry)) ids.push_back(entry.item_id);
-  });
-  auto items = std::make_shared<std::vector<ItemIndex>>();
-  items->reserve(ids.size());
-  for (const auto& id : ids) {
-    if (auto i = s.live.find_item(id)) items->push_back(*i);
-  }
-  std::sort(items->begin(), items->end());
   std::lock_guard lock(s.filtered.mutex);
-  if (s.filtered.lists.size() >= FilteredLists::kMaxFilters) s.filtered.lists.clear();
-  s.filtered.lists[key] = {.version = version, .items = items};
-  return items;
+  auto& lists = s.filtered.lists;
+  if (auto it = lists.find(key); it != lists.end()) {
+    if (it->second.version < made.version) it->second = made;  // else another request made a newer one
+  } else {
+    if (lists.size() >= FilteredLists::kMaxFilters) lists.clear();
+    lists.emplace(key, made);
+  }
+  return made.items;
 }
 
 Recommendations RecommendationEngine::recommend(const RecommendRequest& request) const {

@@ -125,7 +125,8 @@ class RecommendationEngine {
     std::vector<ItemIndex> live;
   };
   /// The matching items of the filters a domain was asked for lately (CatalogFilter::key() -> list), each
-  /// valid while the catalog is at its version. Bounded: past kMaxFilters distinct filters it starts over.
+  /// made at a version of the domain's catalog and brought up to date by matching the items changed since
+  /// (a whole scan when the catalog no longer knows them). Bounded: past kMaxFilters filters it starts over.
   struct FilteredLists {
     static constexpr std::size_t kMaxFilters = 64;
     struct List {
@@ -145,8 +146,8 @@ class RecommendationEngine {
     FilteredLists filtered;
   };
   /// The live indices of the domain's catalog items that pass `filter`, sorted: made by a scan of the
-  /// catalog, and kept per filter until the catalog changes (a filter is often repeated: a newsletter's
-  /// batch, an automation list).
+  /// catalog, and kept per filter (a filter is often repeated: a newsletter's batch, an automation list),
+  /// see FilteredLists.
   std::shared_ptr<const std::vector<ItemIndex>> matching_items(DomainState& s, const std::string& domain,
                                                                const CatalogFilter& filter) const;
   /// Copies the domain's withdrawn set, lets `change` edit the copy, publishes it.

@@ -123,6 +123,62 @@ TEST_F(FilterTest, ARepeatedFilterFollowsCatalogChanges) {
   EXPECT_TRUE(post("/recommendations", ask, 200)["items"].empty()) << "and not once the tag is gone";
 }
 
+// A filter the engine keeps is brought up to date by matching the changed items again: after each change,
+// it gives the same list as a filter asked for the first time (new rules, the same items: a whole scan).
+TEST_F(FilterTest, AKeptFilterMatchesAFreshScanAfterEachChange) {
+  const json rules = {{"tags_any", {"Drama"}}, {"metadata", {{"year", {{"gte", 1990}}}}}};
+  auto list = [&](const json& filter) {
+    return post("/recommendations",
+                {{"user_id", "user3"}, {"domain", "movies"}, {"top_k", 1000}, {"filter", filter}},
+                200)["items"];
+  };
+  int fresh = 0;
+  auto expect_kept_equals_fresh = [&](const std::string& after) {
+    json other = rules;  // a tag no item has: another key, the same items
+    other["tags_any"].push_back("no-such-tag-" + std::to_string(++fresh));
+    const json kept = list(rules);
+    EXPECT_EQ(kept, list(other)) << "after " << after;
+    return kept;
+  };
+  const json before = expect_kept_equals_fresh("nothing");
+  ASSERT_GE(before.size(), 3u);
+  const std::string first = before[0]["item_id"], second = before[1]["item_id"];
+  std::string outsider;  // an item the filter does not pass, that user3 would be served without it
+  for (const auto& x : list(json::object())) {
+    if (!tagged(*seeded.warehouse->get_item("movies", x["item_id"]), "Drama")) outsider = x["item_id"];
+  }
+  ASSERT_FALSE(outsider.empty());
+
+  patch("/items/movies/" + first, {{"tags", {"Horror"}}}, 200);
+  const json dropped = expect_kept_equals_fresh("a tag removed");
+  EXPECT_EQ(
+      std::count_if(dropped.begin(), dropped.end(), [&](const json& x) { return x["item_id"] == first; }), 0);
+  patch("/items/movies/" + second, {{"metadata", {{"year", 1950}}}}, 200);
+  expect_kept_equals_fresh("a year moved out of the range");
+  patch("/items/movies/" + outsider, {{"tags", {"drama"}}, {"metadata", {{"year", 2001}}}}, 200);
+  const json added = expect_kept_equals_fresh("an item that now passes");
+  EXPECT_EQ(
+      std::count_if(added.begin(), added.end(), [&](const json& x) { return x["item_id"] == outsider; }), 1)
+      << outsider << " is unseen by user3 and passes now";
+  // A deleted item comes back with a new interaction, but without its catalog entry it passes no filter.
+  const std::string gone = before[2]["item_id"];
+  del("/items/movies/" + gone, 200);
+  post("/interactions",
+       {{"user_id", "user4"}, {"domain", "movies"}, {"item_id", gone}, {"interaction_type", "like"}}, 201);
+  const json back = expect_kept_equals_fresh("a deletion, and the item back without its catalog entry");
+  EXPECT_EQ(std::count_if(back.begin(), back.end(), [&](const json& x) { return x["item_id"] == gone; }), 0);
+  post("/items",
+       {{"domain", "movies"},
+        {"item_id", first},
+        {"title", "Back"},
+        {"tags", {"Drama"}},
+        {"metadata", {{"year", 1999}}}},
+       200);
+  post("/items", {{"domain", "music"}, {"item_id", "song_1"}, {"title", "Elsewhere"}, {"tags", {"Drama"}}},
+       200);
+  expect_kept_equals_fresh("a replacement and a change in another domain");
+}
+
 TEST_F(FilterTest, BadFiltersNameTheirField) {
   auto field = [&](const json& filter) {
     return post("/recommendations", {{"user_id", "user3"}, {"domain", "movies"}, {"filter", filter}},
