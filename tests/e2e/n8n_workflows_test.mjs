@@ -10,6 +10,7 @@
 
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 
@@ -627,7 +628,7 @@ async function continueOnFailScenario(sink, env) {
 /// What the editor asks a running n8n (`n8n start`) for the node: the credential test (POST
 /// /rest/credentials/test, its "Test" button), where the right key is "Connection successful!" and a wrong
 /// one fails as an authorization failure; and the domain list (POST /rest/dynamic-node-parameters/options),
-/// the server's enabled domains from /health.
+/// the server's enabled domains from /health, also while it starts (503).
 async function editorScenario(api) {
   const port = await closedPort();
   const server = await startServer(process.execPath, [opt.n8n, 'start'], {
@@ -661,18 +662,43 @@ async function editorScenario(api) {
     check(isDeepStrictEqual(wrong, { status: 'Error', message: 'Authorization failed - please check your credentials' }),
       `the credential test with a wrong key says ${show(wrong)}`);
 
-    const { id, name } = credentialTemplate();
-    const res = await fetch(`${base}/dynamic-node-parameters/options`, {
-      method: 'POST', headers: { ...headers, cookie },
-      body: JSON.stringify({
-        nodeTypeAndVersion: { name: NODE_TYPE, version: 1 }, path: 'domain', methodName: 'getDomains',
-        currentNodeParameters: { resource: 'recommendation', operation: 'get' }, credentials: { mxnApi: { id, name } },
-      }),
+    const health = await api.get('/health');
+    const expected = Object.keys(health.domains).sort().map((d) => ({ name: d, value: d }));
+    const domainList = async ({ id, name }, server) => {
+      const res = await fetch(`${base}/dynamic-node-parameters/options`, {
+        method: 'POST', headers: { ...headers, cookie },
+        body: JSON.stringify({
+          nodeTypeAndVersion: { name: NODE_TYPE, version: 1 }, path: 'domain', methodName: 'getDomains',
+          currentNodeParameters: { resource: 'recommendation', operation: 'get' }, credentials: { mxnApi: { id, name } },
+        }),
+      });
+      const options = (await res.json().catch(() => null))?.data;
+      check(isDeepStrictEqual(options, expected),
+        `the node's domain list from ${server} is ${show(options)} (status ${res.status}), expected ${show(expected)}`);
+    };
+    await domainList(credentialTemplate(), 'the server');
+
+    // A server still starting (its models loading) answers /health with 503 and its domains: a stand-in
+    // answering so, with the real server's body, reached through a credential made as the editor makes one.
+    const starting = http.createServer((req, res) => {
+      res.writeHead(503, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ ...health, status: 'starting', ready: false }));
     });
-    const options = (await res.json().catch(() => null))?.data;
-    const domains = Object.keys((await api.get('/health')).domains).sort();
-    check(isDeepStrictEqual(options, domains.map((d) => ({ name: d, value: d }))),
-      `the node's domain list is ${show(options)} (status ${res.status}), expected ${show(domains)}`);
+    await new Promise((resolve) => starting.listen(0, '127.0.0.1', resolve));
+    try {
+      const made = await fetch(`${base}/credentials`, {
+        method: 'POST', headers: { ...headers, cookie },
+        body: JSON.stringify({
+          name: 'mxn starting', type: 'mxnApi',
+          data: { baseUrl: `http://127.0.0.1:${starting.address().port}`, apiKey: API_KEY },
+        }),
+      });
+      const credential = (await made.json().catch(() => null))?.data;
+      check(made.status === 200 && credential?.id, `n8n POST /rest/credentials answered ${made.status}: ${show(credential)}`);
+      await domainList(credential, 'a server still starting');
+    } finally {
+      starting.close();
+    }
   } finally {
     await server.stop();
   }
@@ -789,7 +815,7 @@ async function main() {
     await scenario('an invalid top_k → the node fails with the API\'s field error', () => invalidTopKScenario(sink, env));
     await scenario('continue on fail → the API\'s error on the error output, by input item',
       () => continueOnFailScenario(sink, env));
-    await scenario('editor: the credential test passes the right key, fails a wrong one; the domain list',
+    await scenario('editor: the credential test passes the right key, fails a wrong one; the domain list, also while mxn starts',
       () => editorScenario(api));
 
     if (failures.length) fail(`${failures.length} scenario(s) failed:\n${failures.map((f) => `- ${f}`).join('\n')}`);

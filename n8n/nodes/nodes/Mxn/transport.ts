@@ -21,6 +21,8 @@ export interface MxnCall {
 	/** Log Many: the input item of the batch's first row, so that "interactions[i]" in an error names the
 	 * input item (interactions[firstItem + i]) rather than the row of that batch. */
 	firstItem?: number;
+	/** Error statuses whose body is the answer all the same. */
+	answeredBy?: number[];
 }
 
 /** mxn's error body: {"error": {"code", "message", "field", "problems"?}} (problems: when several). */
@@ -123,7 +125,8 @@ export async function mxnRequest(this: Context, call: MxnCall, itemIndex = 0): P
 		throw unanswered(this, call, base, error, itemIndex);
 	}
 	const { statusCode, body } = response;
-	if (statusCode < 200 || statusCode >= 300) throw answeredWithError(this, call, statusCode, body, itemIndex);
+	const answered = (statusCode >= 200 && statusCode < 300) || call.answeredBy?.includes(statusCode);
+	if (!answered) throw answeredWithError(this, call, statusCode, body, itemIndex);
 	if (body === null || typeof body !== 'object') {
 		throw new NodeApiError(this.getNode(), { body: String(body) } as JsonObject, {
 			message: `mxn answered ${call.method} ${call.path} with something that is not JSON`,
@@ -134,8 +137,9 @@ export async function mxnRequest(this: Context, call: MxnCall, itemIndex = 0): P
 	return body as IDataObject;
 }
 
-/** The enabled domains of the server, from GET /health (no key needed, but a wrong one is refused). */
+/** The enabled domains of the server, from GET /health (no key needed, but a wrong one is refused); a
+ * server still starting answers 503, with its domains. */
 export async function loadDomains(this: ILoadOptionsFunctions): Promise<string[]> {
-	const health = await mxnRequest.call(this, { method: 'GET', path: '/health' });
+	const health = await mxnRequest.call(this, { method: 'GET', path: '/health', answeredBy: [503] });
 	return Object.keys((health.domains as IDataObject) ?? {}).sort();
 }
