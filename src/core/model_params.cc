@@ -117,6 +117,9 @@ void CollabParams::validate(std::string_view prefix, std::vector<FieldError>& ou
 void EmbeddingParams::validate(std::string_view prefix, std::vector<FieldError>& out) const {
   one_of(out, prefix, "encoder", encoder, {"hashing", "minilm"});
   positive_int(out, prefix, "dim", dim);
+  if (encoder == "hashing" && dim > kMaxHashingDim) {
+    add(out, prefix, "dim", "must be at most " + std::to_string(kMaxHashingDim) + " for encoder hashing");
+  }
   if (encoder == "minilm" && model_path.empty())
     add(out, prefix, "model_path", "must be set for encoder minilm");
   if (!(query_weight >= 0 && query_weight <= 1)) add(out, prefix, "query_weight", "must be in [0, 1]");

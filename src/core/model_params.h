@@ -83,6 +83,8 @@ struct CollabParams {
 };
 
 struct EmbeddingParams {
+  static constexpr int kMaxHashingDim = 1 << 20;  // the hashing encoder's largest output size
+
   std::string encoder = "hashing";  // hashing | minilm
   int dim = 384;                    // hashing encoder output size (minilm: from the model)
   std::string model_path;           // minilm: sentence-transformers model folder

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/model_params.h"
 #include "text/char_class.h"
 #include "text/hash.h"
 #include "text/utf8.h"
@@ -36,7 +37,10 @@ std::uint64_t hash_code_points(const char32_t* begin, const char32_t* end) {
 
 void HashingEncoderOptions::validate() const {
   std::vector<FieldError> problems;
-  if (dim < 1 || dim > (1u << 20)) problems.push_back({"dim", "must be in 1..1048576, got " + std::to_string(dim)});
+  constexpr std::size_t kMaxDim = EmbeddingParams::kMaxHashingDim;
+  if (dim < 1 || dim > kMaxDim) {
+    problems.push_back({"dim", "must be in 1.." + std::to_string(kMaxDim) + ", got " + std::to_string(dim)});
+  }
   if (idf_bits < 8 || idf_bits > 26) {
     problems.push_back({"idf_bits", "must be in 8..26, got " + std::to_string(idf_bits)});
   }

@@ -72,5 +72,23 @@ TEST(ModelParamsTest, KnnEmbeddingAndPopularityRanges) {
                                                   "popularity.half_life_days", "model_path", "query_weight"));
 }
 
+// A dim the hashing encoder cannot make is the params' problem (a config field, or a damaged model file's
+// kCorrupt), not an encoder's error later (the fuzzer found a model file with dim 16777600).
+TEST(ModelParamsTest, TheHashingEncodersLargestDim) {
+  EmbeddingParams e;
+  e.dim = EmbeddingParams::kMaxHashingDim;
+  std::vector<FieldError> out;
+  e.validate("embedding", out);
+  EXPECT_TRUE(out.empty());
+  e.dim = EmbeddingParams::kMaxHashingDim + 1;
+  e.validate("embedding", out);
+  EXPECT_THAT(fields(out), ::testing::ElementsAre("embedding.dim"));
+  out.clear();
+  e.encoder = "minilm";  // its dim comes from the model
+  e.model_path = "/models/minilm";
+  e.validate("embedding", out);
+  EXPECT_TRUE(out.empty());
+}
+
 }  // namespace
 }  // namespace mxn
